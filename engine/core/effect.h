@@ -1,0 +1,42 @@
+// ④ Effects: what a step asks the runtime to do after it commits. Data only;
+// core never performs them (xstate actions, temporal tasks).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "engine/calendar/instant.h"
+#include "engine/model/value.h"
+
+namespace zgtflow::core {
+
+enum class EffectKind {
+  kScheduleTimer,  // Durable timer `timer_id` due at `due`.
+  kCancelTimer,    // Timer `timer_id` is no longer wanted.
+  kNotify,         // Tell role `role` the message `text`.
+  kCallAdapter,    // Call `adapter`.`operation`(`arguments`) as call `call_id`.
+  kStartChild,     // Start a case of `workflow` with `data`, child number `child_index`.
+  kRecord,         // Evidence `text` kept in the history.
+  kEnterState,     // State `state` was entered (history and diagrams).
+  kExitState,      // State `state` was left.
+  kCompleted,      // The case reached a top-level final state.
+};
+
+struct Effect {
+  EffectKind kind = EffectKind::kRecord;
+  uint32_t timer_id = 0;
+  calendar::Instant due;
+  std::string role;
+  std::string text;
+  std::string state;              // kEnterState, kExitState: state name.
+  std::string adapter, operation;
+  std::vector<model::Value> arguments;
+  uint32_t call_id = 0;
+  std::string workflow;           // kStartChild.
+  std::vector<std::pair<std::string, model::Value>> data;  // kStartChild.
+  uint32_t child_index = 0;       // kStartChild.
+};
+
+}  // namespace zgtflow::core

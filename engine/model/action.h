@@ -1,0 +1,39 @@
+// ③ What a transition, timer, entry or exit block does: data only; core::Step
+// turns actions into state changes and effects.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "engine/model/expr.h"
+
+namespace zgtflow::model {
+
+enum class ActionKind {
+  kSet,     // set `field` = `value`
+  kNotify,  // notify `role` with `text` ("{field}" placeholders filled at the step)
+  kCall,    // call `adapter`.`operation`(`arguments`); reply/failure become events
+  kStart,   // start a child case of workflow `workflow` with `with`
+  kRecord,  // record evidence `text` in the history
+  kEmit,    // raise `event` inside the case, handled after the current step
+};
+
+struct ActionDef {
+  ActionKind kind = ActionKind::kSet;
+  SourcePos pos;
+  int field = -1;                 // kSet.
+  Expr value;                     // kSet.
+  std::string role;               // kNotify.
+  std::string text;               // kNotify template, kRecord text.
+  std::string adapter;            // kCall.
+  std::string operation;          // kCall.
+  std::vector<Expr> arguments;    // kCall.
+  std::string reply_event;        // kCall; "" when not mapped.
+  std::string failure_event;      // kCall; "" when not mapped.
+  std::string workflow;           // kStart.
+  std::vector<std::pair<std::string, Expr>> with;  // kStart: child field ← value.
+  std::string event;              // kEmit.
+};
+
+}  // namespace zgtflow::model
