@@ -23,9 +23,9 @@ eventWord   : word (DOT word)*;
 durationText: NUMBER? word+;
 word        : ID | SCENARIO | WORKFLOW | AT | ADVANCE | START | SEND | EXPECT
             | STATE | NOT | VAR | NOTIFIED | REJECT | CHILDREN | AS | WITH
-            | TRUE | FALSE | NULL;
+            | TRUE | FALSE | NULL_LIT;
 
-json        : obj | arr | STRING | NUMBER | TRUE | FALSE | NULL;
+json        : obj | arr | STRING | NUMBER | TRUE | FALSE | NULL_LIT;
 obj         : LBRACE NL* (pair (NL* COMMA NL* pair)*)? NL* RBRACE;
 pair        : STRING NL* COLON NL* json;
 arr         : LBRACK NL* (json (NL* COMMA NL* json)*)? NL* RBRACK;
@@ -47,7 +47,7 @@ AS          : 'as';
 WITH        : 'with';
 TRUE        : 'true';
 FALSE       : 'false';
-NULL        : 'null';
+NULL_LIT        : 'null';
 
 TIMESTAMP   : [0-9][0-9][0-9][0-9] '-' [0-9][0-9] '-' [0-9][0-9]
               ('T' [0-9][0-9] ':' [0-9][0-9] (':' [0-9][0-9])? ('.' [0-9]+)?
