@@ -39,4 +39,11 @@ struct Effect {
   uint32_t child_index = 0;       // kStartChild.
 };
 
+// Field-by-field equality (Replay compares recomputed effects with recorded ones).
+bool operator==(const Effect& a, const Effect& b);
+inline bool operator!=(const Effect& a, const Effect& b) { return !(a == b); }
+
+// "schedule-timer", "notify", … : the kind's stable lower-case name.
+const char* EffectKindName(EffectKind kind);
+
 }  // namespace zgtflow::core

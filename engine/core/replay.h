@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "engine/base/status.h"
+#include "engine/calendar/calendar.h"
 #include "engine/core/case_state.h"
 #include "engine/core/history.h"
 #include "engine/model/workflow.h"

@@ -1,0 +1,277 @@
+// ④ Step: one input applied to one case. Dispatches on the input kind, types
+// the payload, runs the first microstep, then eventless transitions and
+// internal events to completion (microstep.cc). Works on one copy of the
+// state; a refusal returns the original and no effects.
+#include "engine/core/step.h"
+
+#include <algorithm>
+
+#include "engine/core/actions.h"
+#include "engine/core/microstep.h"
+#include "engine/core/payload.h"
+#include "engine/core/step_context.h"
+#include "engine/core/timers.h"
+
+namespace zgtflow::core {
+
+namespace {
+
+using model::Value;
+using model::Workflow;
+
+// Writes the payload into the case data, typed by the fields' declared
+// types. `strict`: an unknown key is refused (external inputs); otherwise it
+// is ignored (adapter replies carry keys of their own, like "error").
+bool ApplyPayload(StepContext& ctx, const model::Object& payload, bool strict) {
+  const Workflow& wf = ctx.workflow;
+  for (const auto& [key, raw] : payload) {
+    const int field = wf.FindField(key);
+    if (field < 0) {
+      if (!strict) continue;
+      ctx.Fail("unknown-field", "the workflow '" + wf.id + "' has no field '" + key + "'", key);
+      return false;
+    }
+    Result<Value> typed = TypePayloadValue(wf.fields[field].type, raw);
+    if (!typed.ok()) {
+      ctx.Fail("bad-type", "field '" + key + "': " + typed.status().message(), key);
+      return false;
+    }
+    ctx.state.data[field] = std::move(typed).value();
+  }
+  return true;
+}
+
+// The slow path of the unknown-event check, for models whose `events` list
+// does not name every event (hand-built ones).
+bool HandlesAnywhere(const Workflow& wf, const std::string& event) {
+  if (std::binary_search(wf.events.begin(), wf.events.end(), event)) return true;
+  for (const model::StateDef& state : wf.states) {
+    for (const model::TransitionDef& t : state.transitions) {
+      if (t.kind == model::TransitionKind::kEvent && t.event == event) return true;
+    }
+  }
+  return false;
+}
+
+bool RoleAllowed(const std::vector<std::string>& roles, const std::string& role) {
+  return roles.empty() || std::find(roles.begin(), roles.end(), role) != roles.end();
+}
+
+bool Start(StepContext& ctx, const Input& input) {
+  const Workflow& wf = ctx.workflow;
+  if (ctx.state.status != CaseStatus::kNew) {
+    ctx.Fail("already-started", "the case has already started");
+    return false;
+  }
+
+  // Which start transitions this input may take, in document order.
+  std::vector<const model::TransitionDef*> candidates;
+  std::string start_event = input.event;
+  if (!wf.start_transitions.empty()) {
+    if (start_event.empty()) {
+      for (const auto& t : wf.start_transitions) {
+        if (start_event.empty()) start_event = t.event;
+        if (t.event != start_event) {
+          std::string names;
+          for (const auto& u : wf.start_transitions) names += (names.empty() ? "" : ", ") + u.event;
+          ctx.Fail("unknown-event", "the workflow '" + wf.id +
+                                        "' has several start events; name one of: " + names);
+          return false;
+        }
+      }
+    }
+    std::string allowed;
+    bool named = false;
+    for (const auto& t : wf.start_transitions) {
+      if (t.event != start_event) continue;
+      named = true;
+      if (RoleAllowed(t.roles, input.actor_role)) {
+        candidates.push_back(&t);
+      } else {
+        for (const auto& role : t.roles) allowed += (allowed.empty() ? "" : ", ") + role;
+      }
+    }
+    if (!named) {
+      ctx.Fail("unknown-event", "'" + start_event + "' does not start a case of '" + wf.id + "'");
+      return false;
+    }
+    if (candidates.empty()) {
+      ctx.Fail("role-not-allowed", "role '" + input.actor_role + "' may not start '" + wf.id +
+                                       "' with '" + start_event + "'; it may be started by " + allowed);
+      return false;
+    }
+  }
+
+  if (!ApplyPayload(ctx, input.payload, /*strict=*/true)) return false;
+  for (size_t i = 0; i < wf.fields.size(); ++i) {
+    const model::FieldDef& field = wf.fields[i];
+    if (!field.has_default || !ctx.state.data[i].is_null()) continue;
+    Result<Value> value = Eval(field.default_value, ctx.eval);
+    if (!value.ok()) {
+      ctx.Fail("eval-error", "default of '" + field.name + "': " + value.status().message(), field.name);
+      return false;
+    }
+    ctx.state.data[i] = CoerceToField(field.type, std::move(value).value());
+  }
+  for (size_t i = 0; i < wf.fields.size(); ++i) {
+    if (wf.fields[i].required && ctx.state.data[i].is_null()) {
+      ctx.Fail("missing-field", "'" + wf.fields[i].name + "' is required to start the case",
+               wf.fields[i].name);
+      return false;
+    }
+  }
+
+  Selected entry;
+  entry.source = 0;
+  if (candidates.empty()) {
+    const model::StateDef& root = wf.states[0];
+    entry.target = root.initial_child >= 0 ? root.initial_child
+                                           : (root.children.empty() ? -1 : root.children.front());
+    if (entry.target < 0) {
+      ctx.Fail("not-in-state", "the workflow '" + wf.id + "' has no state to start in");
+      return false;
+    }
+  } else {
+    const model::TransitionDef* chosen = nullptr;
+    std::string refusal_code, refusal, refusal_field;
+    for (const model::TransitionDef* t : candidates) {
+      bool missing = false;
+      for (int field : t->required_fields) {
+        if (ctx.state.data[field].is_null()) {
+          if (refusal_code.empty()) {
+            refusal_code = "missing-field";
+            refusal = "'" + start_event + "' requires '" + wf.fields[field].name + "', which has no value";
+            refusal_field = wf.fields[field].name;
+          }
+          missing = true;
+          break;
+        }
+      }
+      if (missing) continue;
+      if (t->has_guard) {
+        Result<Value> holds = Eval(t->guard, ctx.eval);
+        if (!holds.ok() || holds->kind() != Value::Kind::kBool || !holds->AsBool()) {
+          refusal_code = "guard-false";
+          refusal = "the condition of '" + start_event + "' does not hold" +
+                    (holds.ok() ? "" : " (" + holds.status().message() + ")");
+          refusal_field.clear();
+          continue;
+        }
+      }
+      chosen = t;
+      break;
+    }
+    if (chosen == nullptr) {
+      ctx.Fail(refusal_code, refusal, refusal_field);
+      return false;
+    }
+    entry.target = chosen->target;
+    entry.actions = &chosen->actions;
+    entry.def = chosen;
+  }
+
+  ctx.state.status = CaseStatus::kRunning;
+  std::vector<Selected> selected{entry};
+  return CountMicrostep(ctx) && Microstep(ctx, selected) && RunToCompletion(ctx);
+}
+
+bool HandleEvent(StepContext& ctx, const Input& input) {
+  const Workflow& wf = ctx.workflow;
+  if (!HandlesAnywhere(wf, input.event)) {
+    ctx.Fail("unknown-event", "the workflow '" + wf.id + "' has no event '" + input.event + "'");
+    return false;
+  }
+  if (!ApplyPayload(ctx, input.payload, /*strict=*/true)) return false;
+  Selection sel = SelectEventTransitions(ctx, input.event, &input.actor_role);
+  if (sel.selected.empty()) {
+    if (!sel.handled) {
+      std::string where;
+      for (uint16_t s : ctx.state.active) {
+        if (wf.states[s].children.empty()) where += (where.empty() ? "'" : ", '") + wf.states[s].name + "'";
+      }
+      ctx.Fail("not-in-state", "'" + input.event + "' is not accepted in state " + where);
+    } else {
+      ctx.Fail(sel.code, sel.message, sel.field);
+    }
+    return false;
+  }
+  return CountMicrostep(ctx) && Microstep(ctx, sel.selected) && RunToCompletion(ctx);
+}
+
+// An event raised by the system (adapter reply, child done): no role check,
+// and when no active state waits for it the input is still accepted — the
+// fact happened; refusing it would leave it to be retried forever.
+bool HandleSystemEvent(StepContext& ctx, const std::string& event) {
+  if (!event.empty()) {
+    Selection sel = SelectEventTransitions(ctx, event, nullptr);
+    if (!sel.selected.empty() && (!CountMicrostep(ctx) || !Microstep(ctx, sel.selected))) return false;
+  }
+  return RunToCompletion(ctx);
+}
+
+bool Dispatch(StepContext& ctx, const Input& input) {
+  if (input.kind == InputKind::kStart) return Start(ctx, input);
+  if (ctx.state.status == CaseStatus::kNew) {
+    ctx.Fail("not-started", "the case has not started");
+    return false;
+  }
+  if (ctx.state.status == CaseStatus::kCompleted) {
+    ctx.Fail("case-finished", "the case is complete");
+    return false;
+  }
+  switch (input.kind) {
+    case InputKind::kStart:
+      break;
+    case InputKind::kEvent:
+      return HandleEvent(ctx, input);
+    case InputKind::kTimerFired: {
+      auto& timers = ctx.state.timers;
+      for (size_t i = 0; i < timers.size(); ++i) {
+        if (timers[i].id == input.timer_id) {
+          return FireTimer(ctx, i) && RunToCompletion(ctx);
+        }
+      }
+      ctx.Fail("unknown-timer", "timer " + std::to_string(input.timer_id) + " is not pending");
+      return false;
+    }
+    case InputKind::kAdapterReply:
+    case InputKind::kAdapterFailed: {
+      auto& calls = ctx.state.calls;
+      auto it = std::find_if(calls.begin(), calls.end(),
+                             [&](const PendingCall& c) { return c.id == input.call_id; });
+      if (it == calls.end()) {
+        ctx.Fail("unknown-call", "call " + std::to_string(input.call_id) + " is not pending");
+        return false;
+      }
+      const std::string event =
+          input.kind == InputKind::kAdapterReply ? it->reply_event : it->failure_event;
+      calls.erase(it);
+      if (!ApplyPayload(ctx, input.payload, /*strict=*/false)) return false;
+      return HandleSystemEvent(ctx, event);
+    }
+    case InputKind::kChildDone:
+      return HandleSystemEvent(ctx, "child.done");
+  }
+  ctx.Fail("unknown-event", "unknown input kind");
+  return false;
+}
+
+}  // namespace
+
+StepResult Step(const Workflow& workflow, const CaseState& state, const Input& input,
+                const StepClock& clock) {
+  StepResult result;
+  result.next = state;  // The one copy; changed in place.
+  result.effects.reserve(8);
+  StepContext ctx(workflow, result.next, result.effects, clock);
+  if (!Dispatch(ctx, input)) {
+    result.rejection = std::move(ctx.error);
+    result.next = state;
+    result.effects.clear();
+    return result;
+  }
+  result.next.revision = state.revision + 1;
+  return result;
+}
+
+}  // namespace zgtflow::core
