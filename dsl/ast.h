@@ -112,12 +112,14 @@ struct Action {
   std::optional<Name> failure_event;  // kCall.
   std::vector<ObjectEntry> with;   // kStart.
   bool has_with = false;           // kStart written with `with {…}` (even empty).
+  std::vector<Comment> comments;   // Comments before the action (in a braced block).
 };
 
 // `do ACTION` or `do { ACTIONS }`.
 struct DoClause {
   bool braced = false;
   std::vector<Action> actions;
+  std::vector<Comment> comments;   // Entry/exit blocks: comments before `entry`/`exit`.
 };
 
 // ---- Transitions and timers ----

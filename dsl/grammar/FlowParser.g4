@@ -73,11 +73,12 @@ durationUnit  : MINUTE | HOUR | DAY | NATURAL DAY | WORKING DAY
 
 expr          : LPAREN expr RPAREN                         # parenExpr
               | MINUS expr                                 # negExpr
-              | NOT expr                                   # notExpr
               | expr op=(STAR | SLASH) expr                # mulExpr
               | expr op=(PLUS | MINUS) expr                # addExpr
               | expr NOT? IN listLit                       # inExpr
               | expr op=(EQEQ | NEQ | LT | LE | GT | GE) expr  # compareExpr
+              // `not` binds looser than comparisons: `not a == b` is `not (a == b)`.
+              | NOT expr                                   # notExpr
               | expr AND expr                              # andExpr
               | expr OR expr                               # orExpr
               | duration                                   # durationExpr
