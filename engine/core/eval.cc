@@ -60,24 +60,20 @@ Status Mismatch(const Expr& e, const Value& a, const Value& b) {
                       model::KindName(a.kind()) + " and " + model::KindName(b.kind()));
 }
 
-// How two durations can be measured against each other. Exact units by
-// milliseconds; days and weeks by days; months, quarters and years by months.
-// A month and 30 days, or a working day and a day, have no common measure.
-enum class Measure { kMs, kDays, kMonths, kWorkingDays, kNone };
+// How two durations can be measured against each other. Exact units, days and
+// weeks by milliseconds (Shanghai has no daylight saving, so a calendar day is
+// always 24 hours); months, quarters and years by months. A month and 30 days,
+// or a working day and a day, have no common measure.
+enum class Measure { kMs, kMonths, kWorkingDays };
 
 Measure MeasureOf(const Duration& d) {
   switch (d.unit) {
-    case DurationUnit::kMinutes:
-    case DurationUnit::kHours:
-    case DurationUnit::kHalfDays: return Measure::kMs;
-    case DurationUnit::kDays:
-    case DurationUnit::kWeeks: return Measure::kDays;
     case DurationUnit::kMonths:
     case DurationUnit::kQuarters:
     case DurationUnit::kYears: return Measure::kMonths;
     case DurationUnit::kWorkingDays: return Measure::kWorkingDays;
+    default: return Measure::kMs;
   }
-  return Measure::kNone;
 }
 
 // The duration in its measure's unit, as long double so that no amount overflows.
@@ -87,7 +83,8 @@ long double Amount(const Duration& d) {
     case DurationUnit::kMinutes: return a * 60000;
     case DurationUnit::kHours: return a * 3600000;
     case DurationUnit::kHalfDays: return a * 43200000;
-    case DurationUnit::kWeeks: return a * 7;
+    case DurationUnit::kDays: return a * 86400000;
+    case DurationUnit::kWeeks: return a * 7 * 86400000;
     case DurationUnit::kQuarters: return a * 3;
     case DurationUnit::kYears: return a * 12;
     default: return a;

@@ -31,9 +31,11 @@ struct EvalContext {
 //   go through the calendar (AddWithoutCalendar when `calendar` is null, so
 //   working days then fail); a date moves only by days, weeks, working days,
 //   months, quarters or years.
-// - Durations order (<, <=, >, >=) when both are exact (by length), both are
-//   days/weeks (by days), both are months/quarters/years (by months), or have
-//   the same unit; otherwise it is a run-time type error. == and != use the
+// - Durations order (<, <=, >, >=) when both are minutes, hours, half days,
+//   days or weeks (by length: Shanghai has no daylight saving, so a day is 24
+//   hours), both are months/quarters/years (by months), or both are working
+//   days; otherwise (a month against days, working days against days) it is a
+//   run-time type error. == and != use the
 //   same measure when there is one, and are otherwise false / true.
 // - count(x) of a list field that holds no value is 0; any other read of a
 //   field with no value fails with "field 'x' has no value".

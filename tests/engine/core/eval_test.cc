@@ -287,6 +287,13 @@ TEST_CASE("durations compare only when they share a measure", "[core]") {
         Value::Bool(true));
   CHECK(f.Ok(Bin(ExprOp::kEq, Dur(2, DurationUnit::kWeeks), Dur(14, DurationUnit::kDays))) ==
         Value::Bool(true));
+  // A calendar day in Shanghai is always 24 hours.
+  CHECK(f.Ok(Bin(ExprOp::kEq, Dur(1, DurationUnit::kDays), Dur(24, DurationUnit::kHours))) ==
+        Value::Bool(true));
+  CHECK(f.Ok(Bin(ExprOp::kGt, Dur(4320, DurationUnit::kMinutes), Dur(2, DurationUnit::kDays))) ==
+        Value::Bool(true));
+  CHECK(f.Ok(Bin(ExprOp::kLt, Dur(1, DurationUnit::kHalfDays), Dur(1, DurationUnit::kWeeks))) ==
+        Value::Bool(true));
   CHECK(f.Ok(Bin(ExprOp::kGt, FieldRef(kLimit), Dur(1, DurationUnit::kMonths))) ==
         Value::Bool(true));
   CHECK(f.Ok(Bin(ExprOp::kEq, Dur(1, DurationUnit::kYears), Dur(4, DurationUnit::kQuarters))) ==
