@@ -26,6 +26,7 @@ struct StepContext {
     eval.data = &state.data;
     eval.now = clock.now;
     eval.calendar = clock.calendar;
+    eval.fields = &workflow.fields;  // Field names for evaluation errors.
   }
 
   const model::Workflow& workflow;
