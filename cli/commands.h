@@ -1,0 +1,59 @@
+// The subcommands of the `zgtflow` binary. Each cli/<name>.cc registers its
+// options on the CLI11 app (Add…) and runs the command once parsed (Run…),
+// returning the process exit status: 0 success, 1 failure (diagnostics,
+// failed scenarios, files to reformat), 2 bad usage (handled in main.cc).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+namespace zgtflow::cli {
+
+// `zgtflow check PATH…`
+struct CheckOptions {
+  std::vector<std::string> paths;  // Files and folders (folders → their *.flow).
+};
+CLI::App* AddCheck(CLI::App& app, CheckOptions& options);
+int RunCheck(const CheckOptions& options);
+
+// `zgtflow fmt [--check] PATH…`
+struct FmtOptions {
+  std::vector<std::string> paths;
+  bool check = false;  // List the files that would change instead of rewriting them.
+};
+CLI::App* AddFmt(CLI::App& app, FmtOptions& options);
+int RunFmt(const FmtOptions& options);
+
+// `zgtflow graph FILE [--workflow ID] [--format dot|svg]`
+struct GraphOptions {
+  std::string file;
+  std::string workflow;        // "" = the file's first workflow.
+  std::string format = "dot";  // "dot" or "svg".
+};
+CLI::App* AddGraph(CLI::App& app, GraphOptions& options);
+int RunGraph(const GraphOptions& options);
+
+// `zgtflow eval [--calendar NAME] [--calendars DIR] [--at TIMESTAMP] EXPR`
+struct EvalOptions {
+  std::string expression;
+  std::string calendar = "cn-mainland";
+  std::string calendars_dir;  // "" = look for calendars/ (see calendar_loader.h).
+  std::string at;             // "" = the current time.
+};
+CLI::App* AddEval(CLI::App& app, EvalOptions& options);
+int RunEval(const EvalOptions& options);
+
+// `zgtflow test [--workflows DIR] [--calendar NAME] [--calendars DIR] PATH…`
+struct TestOptions {
+  std::vector<std::string> paths;  // Files and folders (folders → their *.scenario).
+  std::string workflows_dir = "workflows";
+  bool workflows_dir_given = false;
+  std::string calendar = "cn-mainland";
+  std::string calendars_dir;
+};
+CLI::App* AddTest(CLI::App& app, TestOptions& options);
+int RunTest(const TestOptions& options);
+
+}  // namespace zgtflow::cli
