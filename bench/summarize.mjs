@@ -43,6 +43,7 @@ const collect = (fn) => median(Array.from({ length: runs }, (_, i) => fn(i + 1))
 
 const z = {
   aLoop: collect((r) => figures(`zgtflow-A-${r}`).A.transitions_per_s),
+  aCpu: collect((r) => figures(`zgtflow-A-${r}`).A.transitions_per_cpu_s),
   aWhole: collect((r) => figures(`zgtflow-A-${r}`).A.transitions / outside(`zgtflow-A-${r}`).wall),
   aWall: collect((r) => outside(`zgtflow-A-${r}`).wall),
   aPeak: collect((r) => outside(`zgtflow-A-${r}`).peak || figures(`zgtflow-A-${r}`).peak_rss_bytes),
@@ -57,6 +58,7 @@ const z = {
 };
 const x = {
   aLoop: collect((r) => figures(`xstate-A-${r}`).A.transitions_per_s),
+  aCpu: collect((r) => figures(`xstate-A-${r}`).A.transitions_per_cpu_s),
   aWhole: collect((r) => figures(`xstate-A-${r}`).A.transitions / outside(`xstate-A-${r}`).wall),
   aWall: collect((r) => outside(`xstate-A-${r}`).wall),
   aPeak: collect((r) => outside(`xstate-A-${r}`).peak || figures(`xstate-A-${r}`).peak_rss_bytes),
@@ -85,6 +87,7 @@ out.push('');
 out.push('| figure | zgtflow | XState | zgtflow / XState |');
 out.push('| --- | ---: | ---: | ---: |');
 out.push(`| A: transitions/s, loop alone | ${int(z.aLoop)} | ${int(x.aLoop)} | ${ratio(z.aLoop, x.aLoop)} |`);
+out.push(`| A: transitions per CPU second, loop alone | ${int(z.aCpu)} | ${int(x.aCpu)} | ${ratio(z.aCpu, x.aCpu)} |`);
 out.push(`| A: transitions/s, whole process (start-up included) | ${int(z.aWhole)} | ${int(x.aWhole)} | ${ratio(z.aWhole, x.aWhole)} |`);
 out.push(`| A: whole process wall time | ${sec(z.aWall)} | ${sec(x.aWall)} | |`);
 out.push(`| A: peak RSS | ${mb(z.aPeak)} | ${mb(x.aPeak)} | |`);
