@@ -7,6 +7,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "dsl/compile.h"
 #include "engine/calendar/calendar_json.h"
 
 namespace zgtflow::core {
@@ -431,6 +432,40 @@ TEST_CASE("malformed trees and very deep nesting fail instead of crashing", "[co
   Expr deep = Num(1);
   for (int i = 0; i < 2000; ++i) deep = Op(ExprOp::kNeg, {std::move(deep)});
   CHECK_FALSE(Eval(deep, f.context).ok());
+}
+
+// Compiles `text` with the real front end and evaluates it at `at` on
+// cn-mainland; the value's display text, or "error: " and the message.
+std::string EvalText(const std::string& text, const std::string& at) {
+  Result<model::Expr> expr = dsl::CompileExpression(dsl::SourceFile{"<expr>", text}, nullptr);
+  INFO(text << ": " << expr.status().message());
+  REQUIRE(expr.ok());
+  EvalContext context;
+  context.now = *calendar::ParseInstant(at);
+  context.calendar = &CnMainland();
+  Result<Value> v = Eval(*expr, context);
+  if (!v.ok()) return "error: " + v.status().message();
+  return v->ToDisplayString();
+}
+
+TEST_CASE("expressions written in the DSL evaluate as DSL.md says", "[core]") {
+  const std::string at = "2025-09-26T10:00:00+08:00";
+  CHECK(EvalText("now + 5 working days", at) == "2025-10-10T10:00:00+08:00");
+  CHECK(EvalText("now - 5 working days", "2025-10-10T10:00:00+08:00") == at);
+  CHECK(EvalText("now + half day", at) == "2025-09-26T22:00:00+08:00");
+  CHECK(EvalText("now + 3 natural days", at) == "2025-09-29T10:00:00+08:00");
+  CHECK(EvalText("now + 1 month", "2025-01-31T09:00:00+08:00") == "2025-02-28T09:00:00+08:00");
+  CHECK(EvalText("now + 1 year", "2024-02-29T09:00:00+08:00") == "2025-02-28T09:00:00+08:00");
+  CHECK(EvalText("now + 1 quarter", "2025-11-30T09:00:00+08:00") == "2026-02-28T09:00:00+08:00");
+  CHECK(EvalText("now + 2 weeks", at) == "2025-10-10T10:00:00+08:00");
+  CHECK(EvalText("(now + 3 days) - now", at) == "4320 minutes");
+  CHECK(EvalText("now + 1 day - now == 24 hours", at) == "true");
+  CHECK(EvalText("1 + 2 * 3", at) == "7");
+  CHECK(EvalText("count([1, 2, 3]) >= 3 and not (2 in [1, 3])", at) == "true");
+  CHECK(EvalText("\"b\" not in [\"a\", \"c\"] or 1 / 0 > 1", at) == "true");
+  CHECK(EvalText("now + 1 working day", "2026-12-31T09:00:00+08:00").find("2027-01-01") !=
+        std::string::npos);
+  CHECK(EvalText("1 / 0", at) == "error: 1:1: division by zero");
 }
 
 }  // namespace
