@@ -43,29 +43,69 @@ using gen::ScenarioParser;
 // ANTLR print them to stderr.
 class DiagnosticListener : public antlr4::BaseErrorListener {
  public:
-  DiagnosticListener(std::string path, dsl::Diagnostics* out)
-      : path_(std::move(path)), out_(out) {}
+  // `first_only`: keep only the first error (a parser's later ones in the
+  // same step are consequences of it).
+  DiagnosticListener(std::string path, dsl::Diagnostics* out, bool first_only)
+      : path_(std::move(path)), out_(out), first_only_(first_only) {}
 
   void syntaxError(antlr4::Recognizer* /*recognizer*/, antlr4::Token* offending, size_t line,
                    size_t column, const std::string& message,
                    std::exception_ptr /*e*/) override {
+    if (first_only_ && reported_) return;
+    reported_ = true;
     dsl::Diagnostic d;
     d.code = "syntax";
     d.span.path = path_;
     d.span.line = static_cast<int>(line);
     d.span.column = static_cast<int>(column) + 1;
-    d.message = message;
-    // ANTLR's "<EOF>" and raw newlines read badly in a one-line message.
-    if (offending != nullptr && offending->getType() == ScenarioParser::NL) {
-      d.message = "unexpected end of line";
-    }
+    d.message = Rephrase(offending, message);
     d.hint = "one step per line, e.g. `send submit as project_company`";
     out_->push_back(std::move(d));
   }
 
  private:
+  // ANTLR says "no viable alternative at input 'expectstat'" (tokens glued)
+  // and "<EOF>"; say instead which word was unexpected and, when ANTLR knows,
+  // what would have fitted.
+  static std::string Rephrase(antlr4::Token* offending, const std::string& message) {
+    if (offending == nullptr) return message;  // Lexer errors: "token recognition error at: …".
+    std::string what;
+    size_t type = offending->getType();
+    if (type == ScenarioParser::NL || type == antlr4::Token::EOF) {
+      what = "end of line";
+    } else {
+      what = "'" + offending->getText() + "'";
+    }
+    std::string set;
+    if (message.rfind("missing ", 0) == 0) {  // "missing SET at 'X'"
+      set = message.substr(8, message.rfind(" at ") - 8);
+    } else if (size_t at = message.find(" expecting "); at != std::string::npos) {
+      set = message.substr(at + 11);
+    }
+    std::string out = "unexpected " + what;
+    if (!set.empty()) out += ", expecting " + Simplify(set);
+    return out;
+  }
+
+  // ANTLR's token sets, in a reader's words.
+  static std::string Simplify(std::string set) {
+    if (set.find("ID") != std::string::npos && set.find("'scenario'") != std::string::npos) {
+      return set.find("NUMBER") != std::string::npos ? "a number or a name" : "a name";
+    }
+    if (set.find("'scenario'") != std::string::npos && set.find("'expect'") != std::string::npos) {
+      return "a step (scenario, workflow, at, advance, start, send, expect)";
+    }
+    for (size_t at; (at = set.find("NL")) != std::string::npos;) set.replace(at, 2, "end of line");
+    for (size_t at; (at = set.find("TIMESTAMP")) != std::string::npos;) {
+      set.replace(at, 9, "a timestamp like 2026-01-31T09:00:00+08:00");
+    }
+    return set;
+  }
+
   std::string path_;
   dsl::Diagnostics* out_;
+  bool first_only_;
+  bool reported_ = false;
 };
 
 // Walks a parse tree that has no syntax errors; emits semantic diagnostics.
@@ -75,23 +115,24 @@ class Builder {
       : file_(file), input_(input), out_(out) {}
 
   // file -> NL* (step (NL+ | EOF))* EOF
-  std::vector<Scenario> BuildFile(ScenarioParser::FileContext* ctx) {
-    std::vector<Scenario> scenarios;
+  // Called once per chunk (see Chunk below); scenarios carry across chunks.
+  void AddSteps(ScenarioParser::FileContext* ctx) {
     for (auto* step : ctx->step()) {
       if (auto* s = dynamic_cast<ScenarioParser::ScenarioStepContext*>(step)) {
-        scenarios.push_back(BuildScenario(s));
+        scenarios_.push_back(BuildScenario(s));
         continue;
       }
       ScenarioStep built = BuildStep(step);
-      if (scenarios.empty()) {
+      if (scenarios_.empty()) {
         Error(built.span, "no-scenario", "step before the first scenario",
               "begin the file with `scenario \"what this shows\"`");
         continue;
       }
-      scenarios.back().steps.push_back(std::move(built));
+      scenarios_.back().steps.push_back(std::move(built));
     }
-    return scenarios;
   }
+
+  std::vector<Scenario> TakeScenarios() { return std::move(scenarios_); }
 
  private:
   // step -> SCENARIO STRING  # scenarioStep
@@ -264,7 +305,51 @@ class Builder {
   const dsl::SourceFile& file_;
   antlr4::CharStream* input_;
   dsl::Diagnostics* out_;
+  std::vector<Scenario> scenarios_;
 };
+
+bool StartsStep(size_t type) {
+  return type == ScenarioParser::SCENARIO || type == ScenarioParser::WORKFLOW ||
+         type == ScenarioParser::AT || type == ScenarioParser::ADVANCE ||
+         type == ScenarioParser::START || type == ScenarioParser::SEND ||
+         type == ScenarioParser::EXPECT;
+}
+
+// Splits the file's tokens into one chunk per step, so a syntax error cannot
+// make the parser's recovery swallow the following lines and report errors
+// that are not there. A step ends at a newline outside JSON brackets, or at a
+// newline followed by a step keyword (which JSON never has at a line's start:
+// an unclosed `{` ends with its line's step).
+std::vector<std::vector<std::unique_ptr<antlr4::Token>>> Chunk(
+    std::vector<std::unique_ptr<antlr4::Token>> tokens) {
+  std::vector<std::vector<std::unique_ptr<antlr4::Token>>> chunks(1);
+  int depth = 0;
+  for (size_t i = 0; i < tokens.size(); ++i) {
+    size_t type = tokens[i]->getType();
+    if (type == ScenarioParser::NL) {
+      size_t next = i + 1;
+      while (next < tokens.size() && tokens[next]->getType() == ScenarioParser::NL) ++next;
+      bool ends = depth == 0 || next == tokens.size() || StartsStep(tokens[next]->getType());
+      if (ends) {
+        // The newline stays with its step, so "unexpected end of line" points
+        // at the line's end rather than at the start of the line.
+        if (!chunks.back().empty()) {
+          chunks.back().push_back(std::move(tokens[i]));
+          chunks.emplace_back();
+        }
+        depth = 0;
+        continue;
+      }
+    } else if (type == ScenarioParser::LBRACE || type == ScenarioParser::LBRACK) {
+      ++depth;
+    } else if ((type == ScenarioParser::RBRACE || type == ScenarioParser::RBRACK) && depth > 0) {
+      --depth;
+    }
+    chunks.back().push_back(std::move(tokens[i]));
+  }
+  if (chunks.back().empty()) chunks.pop_back();
+  return chunks;
+}
 
 }  // namespace
 
@@ -273,19 +358,24 @@ ParsedScenarioFile ParseScenarioFile(const dsl::SourceFile& file) {
   try {
     antlr4::ANTLRInputStream input(file.text);
     gen::ScenarioLexer lexer(&input);
-    DiagnosticListener listener(file.path, &result.diagnostics);
+    DiagnosticListener listener(file.path, &result.diagnostics, /*first_only=*/false);
     lexer.removeErrorListeners();
     lexer.addErrorListener(&listener);
-    antlr4::CommonTokenStream tokens(&lexer);
-    gen::ScenarioParser parser(&tokens);
-    parser.removeErrorListeners();
-    parser.addErrorListener(&listener);
-    ScenarioParser::FileContext* tree = parser.file();
-    // A tree with errors has missing children; only an error-free one is built.
-    if (result.diagnostics.empty()) {
-      Builder builder(file, &input, &result.diagnostics);
-      result.scenarios = builder.BuildFile(tree);
+    Builder builder(file, &input, &result.diagnostics);
+    for (auto& chunk : Chunk(lexer.getAllTokens())) {
+      size_t errors_before = result.diagnostics.size();
+      antlr4::ListTokenSource source(std::move(chunk));
+      antlr4::CommonTokenStream tokens(&source);
+      gen::ScenarioParser parser(&tokens);
+      DiagnosticListener step_listener(file.path, &result.diagnostics, /*first_only=*/true);
+      parser.removeErrorListeners();
+      parser.addErrorListener(&step_listener);
+      ScenarioParser::FileContext* tree = parser.file();
+      // A tree with errors has missing children; only error-free ones are
+      // built, while the parser that owns the tree is alive.
+      if (result.diagnostics.size() == errors_before) builder.AddSteps(tree);
     }
+    result.scenarios = builder.TakeScenarios();
   } catch (const std::exception& e) {
     // The runtime throws on text that is not UTF-8.
     dsl::Diagnostic d;

@@ -146,6 +146,24 @@ TEST_CASE("all syntax errors of a file are reported in one run", "[scenario]") {
   CHECK(parsed.diagnostics[2].span.line == 4);
 }
 
+TEST_CASE("an error in one step does not cascade into the following lines", "[scenario]") {
+  auto parsed = ParseText(
+      "scenario \"x\"\n"
+      "start with {\"a\": }\n"     // line 2: bad JSON
+      "start with {\"a\": 1\n"     // line 3: unclosed object
+      "send submit\n"               // line 4: fine
+      "start with {\n  \"a\": 1\n}\n"  // lines 5-7: fine, spans lines
+      "at tomorrow\n");             // line 8
+  REQUIRE(parsed.diagnostics.size() == 3);
+  CHECK(parsed.diagnostics[0].span.line == 2);
+  CHECK(parsed.diagnostics[0].message.rfind("unexpected '}'", 0) == 0);
+  CHECK(parsed.diagnostics[1].span.line == 3);
+  CHECK(parsed.diagnostics[1].message == "unexpected end of line");
+  CHECK(parsed.diagnostics[2].span.ToString() == "t.scenario:8:4");
+  CHECK(parsed.diagnostics[2].message ==
+        "unexpected 'tomorrow', expecting a timestamp like 2026-01-31T09:00:00+08:00");
+}
+
 TEST_CASE("a step before the first scenario line is an error", "[scenario]") {
   auto parsed = ParseText("workflow hello\nscenario \"x\"\n");
   REQUIRE(parsed.diagnostics.size() == 1);
