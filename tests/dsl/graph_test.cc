@@ -5,6 +5,12 @@
 #include <set>
 #include <string>
 
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <vector>
+
+#include "dsl/compile.h"
 #include "dsl/graph/render_svg.h"
 #include "dsl/graph/to_dot.h"
 #include "engine/model/workflow.h"
@@ -166,6 +172,31 @@ Chart MakeChart() {
   return c;
 }
 
+// The examples (with their roles), compiled together.
+std::vector<std::shared_ptr<const model::Workflow>> CompileExamples() {
+  std::vector<dsl::SourceFile> files;
+  for (const char* name : {"evaluations.flow", "hello.flow", "rectification.flow", "roles.flow"}) {
+    std::string path = std::string(ZGT_SOURCE_DIR) + "/examples/" + name;
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    files.push_back({path, text.str()});
+  }
+  dsl::CompileResult result = dsl::Compile(files);
+  for (const auto& d : result.diagnostics) UNSCOPED_INFO(d.ToString());
+  REQUIRE(result.ok());
+  return result.workflows;
+}
+
+const model::Workflow& Find(const std::vector<std::shared_ptr<const model::Workflow>>& all,
+                            const std::string& id) {
+  for (const auto& workflow : all) {
+    if (workflow->id == id) return *workflow;
+  }
+  FAIL("no workflow " << id);
+  return *all.front();
+}
+
 }  // namespace
 
 TEST_CASE("ToDot draws compound states as clusters and parallel regions dashed", "[dsl]") {
@@ -257,4 +288,77 @@ TEST_CASE("RenderSvg refuses text that is not DOT without printing or crashing",
   REQUIRE_FALSE(svg.ok());
   CHECK(svg.status().code() == StatusCode::kInvalidArgument);
   CHECK(graph::RenderSvg("").ok() == false);
+}
+
+TEST_CASE("ToDot draws the evaluations example with nested clusters and dashed regions", "[dsl]") {
+  auto all = CompileExamples();
+  const model::Workflow& w = Find(all, "evaluations");
+  std::string dot = graph::ToDot(w);
+  int live = w.FindState("live");
+  int evaluating = w.FindState("evaluating");
+  REQUIRE(live > 0);
+  REQUIRE(evaluating > 0);
+  CHECK(ClusterStyle(dot, live) == "rounded");
+  CHECK(ClusterStyle(dot, evaluating) == "rounded");
+  CHECK(ClusterStyle(dot, w.FindState("mlps")) == "rounded,dashed");
+  CHECK(ClusterStyle(dot, w.FindState("crypto")) == "rounded,dashed");
+  // The regions sit inside the parallel cluster, which sits inside `live`.
+  size_t live_at = dot.find("subgraph cluster_s" + std::to_string(live) + " {");
+  size_t evaluating_at = dot.find("subgraph cluster_s" + std::to_string(evaluating) + " {");
+  size_t mlps_at = dot.find("subgraph cluster_s" + std::to_string(w.FindState("mlps")) + " {");
+  CHECK(live_at < evaluating_at);
+  CHECK(evaluating_at < mlps_at);
+  CHECK(Contains(dot, "label=\"after 1 year\", ltail=cluster_s" + std::to_string(live)));
+  CHECK(Contains(dot, "label=\"evaluating.done\""));
+  CHECK(Contains(dot, "label=\"every month\", style=\"dotted\""));
+  CHECK(Contains(dot, "label=\"go_live [by project_company]\""));
+  CHECK(Contains(LineStartingWith(dot, "s" + std::to_string(w.FindState("passed")) + " "),
+                 "shape=doublecircle"));
+}
+
+TEST_CASE("ToDot labels the examples' timers and events as the workflows write them", "[dsl]") {
+  auto all = CompileExamples();
+  std::string hello = graph::ToDot(Find(all, "hello"));
+  CHECK(Contains(hello, "label=\"after 5 working days\""));
+  CHECK(Contains(hello, "label=\"answer [by project_company]\""));
+  CHECK(Contains(hello, "label=\"ask [by ecosystem_unit]\""));
+  std::string rectification = graph::ToDot(Find(all, "rectification"));
+  CHECK(Contains(rectification, "label=\"at due\""));
+  CHECK(Contains(rectification, "label=\"at due - 14 days\", style=\"dotted\""));
+  CHECK(Contains(rectification, "label=\"always\""));
+  CHECK(Contains(rectification, "label=\"限期整改 (rectification)\""));
+  std::string triage = graph::ToDot(Find(all, "triage"));
+  CHECK(Contains(triage, "shape=diamond"));
+  CHECK(Contains(triage, "label=\"if outage_minutes > 30\""));
+  CHECK(Contains(triage, "label=\"if outage_minutes >= 5 and outage_minutes <= 30\""));
+  CHECK(Contains(triage, "label=\"else\""));
+  CHECK(Contains(triage, "label=\"every 30 minutes until level > 1\""));
+  CHECK(Contains(triage, "label=\"resolve [by project_company, management_unit]\""));
+}
+
+TEST_CASE("ToDot marks an example's active configuration, leaf and ancestors", "[dsl]") {
+  auto all = CompileExamples();
+  const model::Workflow& w = Find(all, "evaluations");
+  int pending = w.FindState("crypto_pending");
+  std::set<int> active = {w.FindState("live"), w.FindState("evaluating"), w.FindState("crypto"),
+                          pending, w.FindState("mlps"), w.FindState("mlps_done")};
+  std::string dot = graph::ToDot(w, active);
+  CHECK(Contains(LineStartingWith(dot, "s" + std::to_string(pending) + " "), "filled"));
+  CHECK(Contains(LineStartingWith(dot, "s" + std::to_string(w.FindState("mlps_done")) + " "),
+                 "filled"));
+  CHECK_FALSE(Contains(LineStartingWith(dot, "s" + std::to_string(w.FindState("mlps_pending")) + " "),
+                       "filled"));
+  CHECK(ClusterStyle(dot, w.FindState("crypto")) == "rounded,dashed,filled");
+  CHECK(ClusterStyle(dot, w.FindState("live")) == "rounded,filled");
+}
+
+TEST_CASE("RenderSvg draws every example workflow", "[dsl]") {
+  for (const auto& workflow : CompileExamples()) {
+    INFO(workflow->id);
+    Result<std::string> svg = graph::RenderSvg(graph::ToDot(*workflow));
+    REQUIRE(svg.ok());
+    CHECK(Contains(svg.value(), "</svg>"));
+    CHECK(Contains(svg.value(), workflow->label));
+    for (const auto& state : workflow->states) CHECK(Contains(svg.value(), state.label));
+  }
 }
