@@ -146,6 +146,17 @@ std::string DescribeRule(const antlr4::RuleContext* ctx) {
 // The expected tokens as words: "'->' or 'do'". Keywords that the `name`
 // rule accepts collapse into "a name"; a long list gives way to DescribeRule.
 std::string DescribeExpected(antlr4::Parser* parser) {
+  // Inside these rules a kind of thing is missing, better named than its tokens.
+  switch (parser->getContext() != nullptr ? parser->getContext()->getRuleIndex() : 0) {
+    case FlowParser::RuleTypeRef:
+    case FlowParser::RulePeriod:
+    case FlowParser::RuleDuration:
+    case FlowParser::RuleDurationUnit:
+    case FlowParser::RuleAction:
+      return DescribeRule(parser->getContext());
+    default:
+      break;
+  }
   antlr4::misc::IntervalSet expected;
   try {
     expected = parser->getExpectedTokens();
@@ -220,15 +231,53 @@ class DiagnosticListener : public antlr4::BaseErrorListener {
   Diagnostics* diagnostics_;
 };
 
+bool IsOperator(size_t type) {
+  switch (type) {
+    case FlowLexer::PLUS: case FlowLexer::MINUS: case FlowLexer::STAR: case FlowLexer::SLASH:
+    case FlowLexer::EQEQ: case FlowLexer::NEQ: case FlowLexer::LT: case FlowLexer::LE:
+    case FlowLexer::GT: case FlowLexer::GE: case FlowLexer::AND: case FlowLexer::OR:
+    case FlowLexer::IN: return true;
+    default: return false;
+  }
+}
+
+// Tokens that end an expression (or start a clause): the operator count of
+// CheckNesting starts again after them.
+bool EndsExpression(size_t type) {
+  switch (type) {
+    case FlowLexer::ARROW: case FlowLexer::DO: case FlowLexer::LBRACE: case FlowLexer::RBRACE:
+    case FlowLexer::SEMI: case FlowLexer::COLON: case FlowLexer::ASSIGN: case FlowLexer::IF:
+    case FlowLexer::ON: case FlowLexer::BY: case FlowLexer::REQUIRE: case FlowLexer::UNTIL:
+    case FlowLexer::AT: case FlowLexer::DEFAULT: case FlowLexer::ELSE: case FlowLexer::ALWAYS:
+    case FlowLexer::AFTER: case FlowLexer::EVERY: case FlowLexer::STATE: case FlowLexer::SET:
+    case FlowLexer::NOTIFY: case FlowLexer::CALL: case FlowLexer::START: case FlowLexer::RECORD:
+    case FlowLexer::EMIT: return true;
+    default: return false;
+  }
+}
+
 // Refuses input nested deeper than kMaxNesting (brackets, and runs of prefix
-// `-`/`not`), before the recursive parser could overflow the stack on it.
+// `-`/`not`) or expressions of more than kMaxOperators operators, before the
+// recursive parser, builder or any later stage could overflow the stack on
+// the deep tree they make.
 bool CheckNesting(antlr4::CommonTokenStream& tokens, const std::string& path,
                   Diagnostics* diagnostics) {
   int depth = 0;
   int prefix_run = 0;
+  int operators = 0;
   for (antlr4::Token* token : tokens.getTokens()) {
     if (token->getChannel() != antlr4::Token::DEFAULT_CHANNEL) continue;
     size_t type = token->getType();
+    if (EndsExpression(type)) operators = 0;
+    if (IsOperator(type) && ++operators > kMaxOperators) {
+      diagnostics->push_back(SyntaxError(
+          path, static_cast<int>(token->getLine()),
+          static_cast<int>(token->getCharPositionInLine()) + 1,
+          "expression with more than " + std::to_string(kMaxOperators) +
+              " operators; split it into several fields"));
+      diagnostics->back().code = "nesting-too-deep";
+      return false;
+    }
     if (type == FlowLexer::LPAREN || type == FlowLexer::LBRACK || type == FlowLexer::LBRACE) {
       ++depth;
     } else if (type == FlowLexer::RPAREN || type == FlowLexer::RBRACK ||
@@ -249,6 +298,17 @@ bool CheckNesting(antlr4::CommonTokenStream& tokens, const std::string& path,
   return true;
 }
 
+// ANTLR's recovery, except that a closing brace is never dropped as
+// "extraneous": since keywords double as names, `on go -> }` would otherwise
+// take the `state` of the next line as the target and report the wrong place.
+class FlowErrorStrategy : public antlr4::DefaultErrorStrategy {
+ public:
+  antlr4::Token* singleTokenDeletion(antlr4::Parser* recognizer) override {
+    if (recognizer->getCurrentToken()->getType() == FlowLexer::RBRACE) return nullptr;
+    return DefaultErrorStrategy::singleTokenDeletion(recognizer);
+  }
+};
+
 // Everything one parse needs, kept alive together: the tree points into the
 // token stream, which points into the input.
 struct Pipeline {
@@ -262,6 +322,7 @@ struct Pipeline {
     lexer.addErrorListener(&listener);
     parser.removeErrorListeners();
     parser.addErrorListener(&listener);
+    parser.setErrorHandler(std::make_shared<FlowErrorStrategy>());
   }
   antlr4::ANTLRInputStream input;
   FlowLexer lexer;

@@ -15,6 +15,9 @@ namespace zgtflow::dsl {
 // "nesting-too-deep" diagnostic before parsing, so no input can overflow the
 // stack of the recursive-descent parser, the builder or the formatter.
 inline constexpr int kMaxNesting = 200;
+// Likewise for the operators of one expression (a left-deep tree as deep as
+// the chain is long).
+inline constexpr int kMaxOperators = 500;
 
 struct ParseResult {
   FileAst ast;               // As much of the file as could be built; ast.path == file.path.
