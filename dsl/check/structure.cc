@@ -57,6 +57,9 @@ class StructureChecker {
     if (modifiers > 1) {
       context_.Error("conflicting-modifiers", state.span,
                      owner + " can be only one of final, parallel and choice");
+      // Which rules apply to it is unclear until the author picks one.
+      for (const StateDecl& child : state.children) CheckState(child);
+      return;
     }
     if (state.final_state) {
       for (const TransitionDecl& t : state.transitions) {
