@@ -307,6 +307,27 @@ class FlowErrorStrategy : public antlr4::DefaultErrorStrategy {
     if (recognizer->getCurrentToken()->getType() == FlowLexer::RBRACE) return nullptr;
     return DefaultErrorStrategy::singleTokenDeletion(recognizer);
   }
+
+  // A block rule that failed skips to the next token it could resume at; when
+  // that is a '}', it is this block's own, so the block takes it. Otherwise
+  // the enclosing block would close on it and every later line would be
+  // reported as misplaced (`entry { shout "x" }` would end the state).
+  void recover(antlr4::Parser* recognizer, std::exception_ptr e) override {
+    DefaultErrorStrategy::recover(recognizer, e);
+    antlr4::ParserRuleContext* ctx = recognizer->getContext();
+    if (ctx == nullptr || recognizer->getCurrentToken()->getType() != FlowLexer::RBRACE) return;
+    switch (ctx->getRuleIndex()) {
+      case FlowParser::RuleActionBlock:
+      case FlowParser::RuleStateBody:
+      case FlowParser::RuleDataBlock:
+      case FlowParser::RuleRolesDecl:
+      case FlowParser::RuleObjectLit:
+        recognizer->consume();
+        break;
+      default:
+        break;
+    }
+  }
 };
 
 // Everything one parse needs, kept alive together: the tree points into the
