@@ -65,7 +65,7 @@ bool GuardHolds(StepContext& ctx, const TransitionDef& t, std::string* why) {
 // SCXML removeConflictingTransitions, done as each transition is added. Two
 // transitions with targets conflict when their exit sets intersect, which
 // (both sources being active) is when one domain contains the other.
-void AddSelected(const Workflow& wf, std::vector<Selected>& selected, Selected t) {
+void AddSelected(const Workflow& wf, SelectedSet& selected, Selected t) {
   for (const Selected& s : selected) {
     if (s.def == t.def && s.source == t.source) return;  // A shared ancestor's transition.
   }
@@ -92,7 +92,7 @@ void AddSelected(const Workflow& wf, std::vector<Selected>& selected, Selected t
     for (size_t i = 0; i < selected.size(); ++i) {
       if (!(i < 64 && remove[i])) selected[keep++] = selected[i];
     }
-    selected.resize(keep);
+    selected.truncate(keep);
   }
   selected.push_back(t);
 }
@@ -163,9 +163,9 @@ Selection SelectEventTransitions(StepContext& ctx, const std::string& event,
   return sel;
 }
 
-std::vector<Selected> SelectEventless(StepContext& ctx) {
+SelectedSet SelectEventless(StepContext& ctx) {
   const Workflow& wf = ctx.workflow;
-  std::vector<Selected> selected;
+  SelectedSet selected;
   for (uint16_t atomic : ctx.state.active) {
     if (!IsAtomic(wf.states[atomic])) continue;
     bool taken = false;
@@ -198,11 +198,13 @@ bool CountMicrostep(StepContext& ctx) {
 
 namespace {
 
-bool Contains(const std::vector<int>& set, int state) {
+using StateSet = SmallVec<int, 16>;
+
+bool Contains(const StateSet& set, int state) {
   return std::find(set.begin(), set.end(), state) != set.end();
 }
 
-bool HasDescendantIn(const Workflow& wf, const std::vector<int>& set, int state) {
+bool HasDescendantIn(const Workflow& wf, const StateSet& set, int state) {
   for (int s : set) {
     if (wf.IsAncestorOrSelf(state, s)) return true;
   }
@@ -215,7 +217,7 @@ int InitialChild(const model::StateDef& def) {
 }
 
 // SCXML addDescendantStatesToEnter (no history states).
-void AddDescendants(const Workflow& wf, int state, std::vector<int>& enter) {
+void AddDescendants(const Workflow& wf, int state, StateSet& enter) {
   if (!Contains(enter, state)) enter.push_back(state);
   const model::StateDef& def = wf.states[state];
   if (def.kind == StateKind::kCompound) {
@@ -230,7 +232,7 @@ void AddDescendants(const Workflow& wf, int state, std::vector<int>& enter) {
 
 // SCXML addAncestorStatesToEnter: the target's proper ancestors below the
 // domain, with the other regions of any parallel ancestor.
-void AddAncestors(const Workflow& wf, int state, int domain, std::vector<int>& enter) {
+void AddAncestors(const Workflow& wf, int state, int domain, StateSet& enter) {
   for (int a = wf.states[state].parent; a > 0 && a != domain; a = wf.states[a].parent) {
     if (!Contains(enter, a)) enter.push_back(a);
     if (wf.states[a].kind == StateKind::kParallel) {
@@ -283,7 +285,7 @@ bool EnterState(StepContext& ctx, int state) {
 
 }  // namespace
 
-bool Microstep(StepContext& ctx, std::vector<Selected>& selected) {
+bool Microstep(StepContext& ctx, SelectedSet& selected) {
   const Workflow& wf = ctx.workflow;
   bool any_target = false;
   for (Selected& t : selected) {
@@ -295,7 +297,7 @@ bool Microstep(StepContext& ctx, std::vector<Selected>& selected) {
 
   if (any_target) {
     // Exit set: active proper descendants of a domain, innermost (highest index) first.
-    std::vector<int> exit;
+    StateSet exit;
     for (uint16_t s : ctx.state.active) {
       for (const Selected& t : selected) {
         if (t.target >= 0 && t.domain != s && wf.IsAncestorOrSelf(t.domain, s)) {
@@ -304,8 +306,8 @@ bool Microstep(StepContext& ctx, std::vector<Selected>& selected) {
         }
       }
     }
-    for (auto it = exit.rbegin(); it != exit.rend(); ++it) {
-      if (!ExitState(ctx, *it)) return false;
+    for (size_t i = exit.size(); i-- > 0;) {
+      if (!ExitState(ctx, exit[i])) return false;
     }
   }
 
@@ -314,7 +316,7 @@ bool Microstep(StepContext& ctx, std::vector<Selected>& selected) {
   }
 
   if (any_target) {
-    std::vector<int> enter;
+    StateSet enter;
     for (const Selected& t : selected) {
       if (t.target < 0) continue;
       AddDescendants(wf, t.target, enter);
@@ -331,7 +333,7 @@ bool Microstep(StepContext& ctx, std::vector<Selected>& selected) {
 
 bool RunToCompletion(StepContext& ctx) {
   while (!ctx.completed && !ctx.failed()) {
-    std::vector<Selected> eventless = SelectEventless(ctx);
+    SelectedSet eventless = SelectEventless(ctx);
     if (!eventless.empty()) {
       if (!CountMicrostep(ctx) || !Microstep(ctx, eventless)) return false;
       continue;

@@ -7,6 +7,8 @@
 // and CaseState::active lists ancestors before descendants.
 #pragma once
 
+#include <algorithm>
+#include <initializer_list>
 #include <string>
 #include <vector>
 
@@ -16,6 +18,50 @@
 
 namespace zgtflow::core {
 
+// A vector that keeps its first N elements inline: the sets a microstep
+// works with are almost always tiny, and Step must not allocate for them
+// (the step benchmark runs millions of steps a second).
+template <typename T, size_t N>
+class SmallVec {
+ public:
+  SmallVec() = default;
+  SmallVec(std::initializer_list<T> items) {
+    for (const T& item : items) push_back(item);
+  }
+  size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+  T* begin() { return data(); }
+  T* end() { return data() + size_; }
+  const T* begin() const { return data(); }
+  const T* end() const { return data() + size_; }
+  T& operator[](size_t i) { return data()[i]; }
+  const T& operator[](size_t i) const { return data()[i]; }
+  void push_back(const T& item) {
+    if (size_ < N) {
+      inline_[size_] = item;
+    } else {
+      if (size_ == N) heap_.assign(inline_, inline_ + N);
+      heap_.push_back(item);
+    }
+    ++size_;
+  }
+  // Shrinks to `n` ≤ size() elements.
+  void truncate(size_t n) {
+    if (size_ > N) {
+      heap_.resize(n);
+      if (n <= N) std::copy(heap_.begin(), heap_.end(), inline_);
+    }
+    size_ = n;
+  }
+
+ private:
+  T* data() { return size_ > N ? heap_.data() : inline_; }
+  const T* data() const { return size_ > N ? heap_.data() : inline_; }
+  T inline_[N];  // Not value-initialized: only [0, size_) is ever read.
+  std::vector<T> heap_;
+  size_t size_ = 0;
+};
+
 // One transition chosen to run in a microstep.
 struct Selected {
   int source = 0;   // The state that declares it (a timer's state, the root for a start).
@@ -24,6 +70,8 @@ struct Selected {
   const void* def = nullptr;  // Identity, so a parent's transition is taken once.
   int domain = -1;  // The compound ancestor whose active descendants are exited.
 };
+
+using SelectedSet = SmallVec<Selected, 4>;
 
 // SCXML transition domain of an external transition from `source` to
 // `target`: the nearest proper ancestor of `source` that is the root or a
@@ -40,7 +88,7 @@ bool IsInFinalState(const model::Workflow& workflow, const CaseState& case_state
 
 // What SelectEventTransitions found, including why nothing was enabled.
 struct Selection {
-  std::vector<Selected> selected;
+  SelectedSet selected;
   bool handled = false;  // Some active state has a transition on the event.
   int stage = 0;         // Furthest check a refused transition reached: 1 role, 2 require, 3 guard.
   std::string code;      // Rejection code for that check.
@@ -57,7 +105,7 @@ Selection SelectEventTransitions(StepContext& ctx, const std::string& event,
                                  const std::string* actor_role);
 
 // The eventless transitions (`always`, choice branches) enabled now.
-std::vector<Selected> SelectEventless(StepContext& ctx);
+SelectedSet SelectEventless(StepContext& ctx);
 
 // Counts one microstep against kMaxMicrosteps; false with ctx.error
 // ("eventless-loop") past the bound.
@@ -69,7 +117,7 @@ bool CountMicrostep(StepContext& ctx);
 // state raises PARENT.done (and GRANDPARENT.done for a parallel state whose
 // regions are all done); a top-level final state sets ctx.completed.
 // Fills in `domain` of each Selected with a target. False with ctx.error.
-bool Microstep(StepContext& ctx, std::vector<Selected>& selected);
+bool Microstep(StepContext& ctx, SelectedSet& selected);
 
 // Runs eventless transitions and internal events until none is enabled, the
 // case completes or the bound is reached; then, on completion, cancels every

@@ -171,19 +171,27 @@ bool Start(StepContext& ctx, const Input& input) {
   }
 
   ctx.state.status = CaseStatus::kRunning;
-  std::vector<Selected> selected{entry};
+  SelectedSet selected{entry};
   return CountMicrostep(ctx) && Microstep(ctx, selected) && RunToCompletion(ctx);
 }
 
 bool HandleEvent(StepContext& ctx, const Input& input) {
   const Workflow& wf = ctx.workflow;
-  if (!HandlesAnywhere(wf, input.event)) {
+  // An unknown event is reported before anything about its payload; the
+  // check runs only on the refusal path, keeping the accepted path short.
+  auto unknown_event = [&]() {
+    if (HandlesAnywhere(wf, input.event)) return false;
+    ctx.error.reset();
     ctx.Fail("unknown-event", "the workflow '" + wf.id + "' has no event '" + input.event + "'");
+    return true;
+  };
+  if (!ApplyPayload(ctx, input.payload, /*strict=*/true)) {
+    unknown_event();
     return false;
   }
-  if (!ApplyPayload(ctx, input.payload, /*strict=*/true)) return false;
   Selection sel = SelectEventTransitions(ctx, input.event, &input.actor_role);
   if (sel.selected.empty()) {
+    if (unknown_event()) return false;
     if (!sel.handled) {
       std::string where;
       for (uint16_t s : ctx.state.active) {
@@ -260,9 +268,8 @@ bool Dispatch(StepContext& ctx, const Input& input) {
 
 StepResult Step(const Workflow& workflow, const CaseState& state, const Input& input,
                 const StepClock& clock) {
-  StepResult result;
-  result.next = state;  // The one copy; changed in place.
-  result.effects.reserve(8);
+  StepResult result{state, {}, std::nullopt};  // The one copy; changed in place.
+  result.effects.reserve(4);
   StepContext ctx(workflow, result.next, result.effects, clock);
   if (!Dispatch(ctx, input)) {
     result.rejection = std::move(ctx.error);

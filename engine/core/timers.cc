@@ -144,7 +144,7 @@ bool FireTimer(StepContext& ctx, size_t index) {
     // Leaving the state through the timer: its other timers are cancelled on exit.
     Selected transition{fired.state, def.target, nullptr, nullptr};
     transition.domain = TransitionDomain(ctx.workflow, fired.state, def.target);
-    std::vector<Selected> selected{transition};
+    SelectedSet selected{transition};
     return CountMicrostep(ctx) && Microstep(ctx, selected);
   }
   if (every && !UntilHolds(ctx, def)) {
