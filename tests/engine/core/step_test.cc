@@ -4,6 +4,7 @@
 
 #include "engine/core/step.h"
 #include "tests/support/case_driver.h"
+#include "tests/support/compile_one.h"
 #include "tests/support/model_builder.h"
 
 namespace zgtflow::testing {
@@ -445,6 +446,51 @@ TEST_CASE("a set action coerces its value to the field's type", "[core]") {
   c.Send(Input::Start(""));
   c.Send(Input::Event("mark", ""));
   CHECK(c.Data("label") == Value::Text("3"));
+}
+
+}  // namespace
+}  // namespace zgtflow::testing
+
+namespace zgtflow::testing {
+namespace {
+
+TEST_CASE("the compiled hello workflow escalates after 5 working days", "[core]") {
+  const calendar::Calendar cal = ProjectCalendar();
+  auto workflows = CompileProjectFiles({"examples/hello.flow"});
+  const model::Workflow& wf = *workflows.front();
+  CaseDriver c(wf, At("2026-03-02T09:00:00+08:00"), &cal);
+  auto r = c.Send(core::Input::Start("ecosystem_unit", {{"subject", Value::Text("接口对接")}}));
+  REQUIRE_FALSE(r.rejection);
+  REQUIRE(c.state().timers.size() == 1);
+  CHECK(c.state().timers[0].due == At("2026-03-09T09:00:00+08:00"));
+  auto fired = c.FireNext();
+  REQUIRE_FALSE(fired.rejection);
+  CHECK(Trace(fired.effects) == Trace_{"exit:waiting", "enter:escalated",
+                                       "notify:management_unit:事项 接口对接 超过5个工作日未答复", "completed"});
+}
+
+TEST_CASE("the compiled evaluations workflow passes when both parallel evaluations pass", "[core]") {
+  const calendar::Calendar cal = ProjectCalendar();
+  auto workflows = CompileProjectFiles({"examples/evaluations.flow", "examples/rectification.flow"});
+  const model::Workflow& wf = *workflows.front();
+  REQUIRE(wf.id == "evaluations");
+  CaseDriver c(wf, At("2026-01-31T09:00:00+08:00"), &cal);
+  REQUIRE_FALSE(c.Send(core::Input::Start("project_company", {{"system_name", Value::Text("粤省事")}})).rejection);
+  CHECK(c.Data("live_since") == Value::DateTime(At("2026-01-31T09:00:00+08:00")));
+  REQUIRE(c.state().timers.size() == 2);  // `every month` first, then `after 1 year`.
+  auto reminder = c.FireNext();
+  CHECK(Trace(reminder.effects).front() == "notify:project_company:请尽快完成等保测评：粤省事");
+  CHECK(c.state().timers[0].due == At("2026-03-31T09:00:00+08:00"));
+  auto mlps = c.Send(core::Input::Event(
+      "mlps_passed", "project_company",
+      {{"report", Value::MakeObject({{"name", Value::Text("r.pdf")}, {"sha256", Value::Text(kSha)}})}}));
+  REQUIRE_FALSE(mlps.rejection);
+  CHECK(c.InState("mlps_done"));
+  auto crypto = c.Send(core::Input::Event("crypto_passed", "project_company"));
+  REQUIRE_FALSE(crypto.rejection);
+  CHECK(c.Active() == Trace_{"passed"});
+  CHECK(c.state().status == CaseStatus::kCompleted);
+  CHECK(c.state().timers.empty());
 }
 
 }  // namespace
