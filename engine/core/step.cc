@@ -36,6 +36,12 @@ bool ApplyPayload(StepContext& ctx, const model::Object& payload, bool strict) {
       ctx.Fail("bad-type", "field '" + key + "': " + typed.status().message(), key);
       return false;
     }
+    // A running case may not clear a field declared `required` (a start
+    // checks them after defaults instead).
+    if (typed->is_null() && wf.fields[field].required && ctx.state.status == CaseStatus::kRunning) {
+      ctx.Fail("missing-field", "'" + key + "' is required and cannot be cleared", key);
+      return false;
+    }
     ctx.state.data[field] = std::move(typed).value();
   }
   return true;

@@ -495,3 +495,20 @@ TEST_CASE("the compiled evaluations workflow passes when both parallel evaluatio
 
 }  // namespace
 }  // namespace zgtflow::testing
+
+namespace zgtflow::testing {
+namespace {
+
+TEST_CASE("an event whose payload clears a required field is refused as missing-field", "[core]") {
+  model::Workflow wf = Rectification();
+  CaseDriver c(wf, kT0);
+  c.Send(Issue());
+  auto r = c.Send(core::Input::Event("submit", "project_company", {{"report", Doc()}, {"subject", Value()}}));
+  REQUIRE(r.rejection);
+  CHECK(r.rejection->code == "missing-field");
+  CHECK(r.rejection->field == "subject");
+  CHECK(c.Data("subject") == Value::Text("平台稳定性未达标"));
+}
+
+}  // namespace
+}  // namespace zgtflow::testing
