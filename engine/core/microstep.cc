@@ -16,6 +16,13 @@ using model::TransitionKind;
 using model::Workflow;
 
 int TransitionDomain(const Workflow& workflow, int source, int target) {
+  // A parent's transition to one of its own descendants stays inside it
+  // (SCXML type="internal", xstate v5's default): the parent is not left, so
+  // its deadlines keep running.
+  if (target != source && workflow.states[source].kind == StateKind::kCompound &&
+      workflow.IsAncestorOrSelf(source, target)) {
+    return source;
+  }
   for (int a = workflow.states[source].parent; a >= 0; a = workflow.states[a].parent) {
     const bool compound = a == 0 || workflow.states[a].kind == StateKind::kCompound;
     if (compound && a != target && workflow.IsAncestorOrSelf(a, target)) return a;

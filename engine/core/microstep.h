@@ -73,10 +73,11 @@ struct Selected {
 
 using SelectedSet = SmallVec<Selected, 4>;
 
-// SCXML transition domain of an external transition from `source` to
-// `target`: the nearest proper ancestor of `source` that is the root or a
-// compound state and a proper ancestor of `target`. A transition to its own
-// source therefore exits and re-enters it.
+// SCXML transition domain of a transition from `source` to `target`: the
+// source itself when it is a compound state and the target one of its proper
+// descendants (the source is not left); otherwise the nearest proper ancestor
+// of `source` that is the root or a compound state and a proper ancestor of
+// `target`. A transition to its own source therefore exits and re-enters it.
 int TransitionDomain(const model::Workflow& workflow, int source, int target);
 
 // Whether `state` is active in `case_state`.

@@ -95,6 +95,10 @@ bool ScheduleStateTimers(StepContext& ctx, int state) {
         break;
       }
       case TimerKind::kEvery: {
+        if (timer.duration.amount <= 0) {  // It would fall due again at once, forever.
+          ctx.Fail("eval-error", TimerName(ctx, state, i) + ": `every` needs a positive period");
+          return false;
+        }
         if (UntilHolds(ctx, timer)) continue;
         Result<calendar::Instant> due = EveryDue(ctx.clock.calendar, now, timer.duration, 1);
         if (!due.ok()) {

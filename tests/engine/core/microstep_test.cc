@@ -330,3 +330,61 @@ TEST_CASE("an emitted event is handled after the current microstep, in order", "
 
 }  // namespace
 }  // namespace zgtflow::testing
+
+namespace zgtflow::testing {
+namespace {
+
+TEST_CASE("internal events that keep raising each other hit the same microstep bound", "[core]") {
+  ModelBuilder b;
+  int a = b.State("a");
+  b.On(a, "ping", -1).actions.push_back(EmitAction("ping"));
+  model::Workflow wf = b.Build();
+  CaseDriver c(wf, kT0);
+  c.Send(Input::Start(""));
+  auto r = c.Send(Input::Event("ping", ""));
+  REQUIRE(r.rejection);
+  CHECK(r.rejection->code == "eventless-loop");
+  CHECK(c.state().revision == 1);
+}
+
+TEST_CASE("an internal event no active state waits for is dropped", "[core]") {
+  ModelBuilder b;
+  int a = b.State("a");
+  int s = b.State("s");
+  b.On(a, "go", -1).actions.push_back(EmitAction("nobody_listens"));
+  b.On(s, "nobody_listens", a);
+  model::Workflow wf = b.Build();
+  CaseDriver c(wf, kT0);
+  c.Send(Input::Start(""));
+  auto r = c.Send(Input::Event("go", ""));
+  REQUIRE_FALSE(r.rejection);
+  CHECK(r.effects.empty());
+  CHECK(c.InState("a"));
+}
+
+}  // namespace
+}  // namespace zgtflow::testing
+
+namespace zgtflow::testing {
+namespace {
+
+TEST_CASE("a parent's transition to its own child does not leave the parent or restart its timers", "[core]") {
+  ModelBuilder b;
+  int p = b.State("p", StateKind::kCompound);
+  int a = b.State("a", StateKind::kAtomic, p);
+  int a2 = b.State("a2", StateKind::kAtomic, p);
+  b.After(p, Days(10));
+  b.On(p, "restart", a);
+  b.On(a, "next", a2);
+  model::Workflow wf = b.Build();
+  CaseDriver c(wf, kT0);
+  c.Send(Input::Start(""));
+  const uint32_t timer = c.state().timers[0].id;
+  c.Send(Input::Event("next", ""));
+  auto r = c.Send(Input::Event("restart", ""));
+  CHECK(Trace(r.effects) == Trace_{"exit:a2", "enter:a"});
+  CHECK(c.state().timers[0].id == timer);
+}
+
+}  // namespace
+}  // namespace zgtflow::testing
