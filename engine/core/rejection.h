@@ -17,7 +17,9 @@ struct Rejection {
   //   "unknown-field"      the payload names a field the workflow does not have
   //   "case-finished"      the case is complete
   //   "already-started"    a start sent to a started case, or an event to a new one
+  //   "not-started"        an input other than a start sent to a case that has not started
   //   "unknown-timer"      a timer that is no longer pending (already fired or cancelled)
+  //   "unknown-call"       an adapter reply or failure for a call that is not pending
   //   "eval-error"         an expression could not be evaluated (message says where)
   //   "eventless-loop"     eventless transitions did not settle within the bound
   std::string code;
