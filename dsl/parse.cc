@@ -11,6 +11,7 @@
 #include "FlowParser.h"
 #include "antlr4-runtime.h"
 #include "dsl/ast_builder.h"
+#include "dsl/folded_input_stream.h"
 
 namespace zgtflow::dsl {
 namespace {
@@ -345,7 +346,7 @@ struct Pipeline {
     parser.addErrorListener(&listener);
     parser.setErrorHandler(std::make_shared<FlowErrorStrategy>());
   }
-  antlr4::ANTLRInputStream input;
+  FoldedInputStream input;
   FlowLexer lexer;
   antlr4::CommonTokenStream tokens;
   FlowParser parser;
