@@ -154,10 +154,60 @@ class Typer {
       }
       return Type::Of(MK::kNumber);
     }
+    if (e.text == "date" || e.text == "datetime") return DateConversion(e);
+    if (e.text == "max" || e.text == "min") return Extreme(e);
     for (const Expr& arg : e.children) TypeOf(arg);
     Error(e.span, "unknown-function", "unknown function " + check::Quote(e.text),
-          check::DidYouMean(e.text, {"exists", "count"}));
+          check::DidYouMean(e.text, {"exists", "count", "date", "datetime", "max", "min"}));
     return Type();
+  }
+
+  // date(x): the Shanghai date of a datetime (or of "YYYY-MM-DD" text);
+  // datetime(x): 00:00 Shanghai of a date. Notice periods are compared by day
+  // (MEASURES.md), so rules need both directions.
+  Type DateConversion(const Expr& e) {
+    const bool to_date = e.text == "date";
+    const Type result = Type::Of(to_date ? MK::kDate : MK::kDateTime);
+    if (e.children.size() != 1) {
+      Error(e.span, "type-error", e.text + "() takes one value");
+      return result;
+    }
+    Type arg = TypeOf(e.children[0]);
+    const bool ok = IsAny(arg) || arg.kind == MK::kDate || arg.kind == MK::kDateTime ||
+                    (to_date && arg.kind == MK::kText);
+    if (!ok) {
+      Error(e.children[0].span, "type-error",
+            e.text + "() takes a date or datetime, not " + arg.ToString());
+    }
+    return result;
+  }
+
+  // max(a, b, …) / min(a, b, …) of numbers, dates, datetimes or durations, all
+  // of one type: "the later of the planned date and the notice + 3 days".
+  Type Extreme(const Expr& e) {
+    if (e.children.size() < 2) {
+      Error(e.span, "type-error", e.text + "() takes two or more values");
+      return Type();
+    }
+    Type result;
+    for (const Expr& arg : e.children) {
+      Type t = TypeOf(arg);
+      if (IsAny(t)) continue;
+      if (t.kind != MK::kNumber && t.kind != MK::kDate && t.kind != MK::kDateTime &&
+          t.kind != MK::kDuration) {
+        Error(arg.span, "type-error",
+              e.text + "() takes numbers, dates, datetimes or durations, not " + t.ToString());
+        continue;
+      }
+      if (IsAny(result)) {
+        result = t;
+      } else if (!Like(result, t)) {
+        Error(arg.span, "type-error",
+              e.text + "() values must have one type: " + result.ToString() + " and " +
+                  t.ToString());
+      }
+    }
+    return result;
   }
 
   Type ListOf(const std::vector<Expr>& items, const Type* context) {

@@ -345,8 +345,11 @@ class Evaluator {
     if (!left.ok()) return left;
     Result<Value> right = Child(e, 1);
     if (!right.ok()) return right;
-    const Value& a = *left;
-    const Value& b = *right;
+    return CompareValues(e, *left, *right);
+  }
+
+  // `a OP b` for the comparison operator e.op; errors point at e.
+  Result<Value> CompareValues(const Expr& e, const Value& a, const Value& b) {
 
     if (e.op == ExprOp::kEq || e.op == ExprOp::kNe) {
       if (a.kind() != b.kind()) return Mismatch(e, a, b);
@@ -484,7 +487,37 @@ class Evaluator {
       return Error(e, std::string("date() takes a datetime or text, not ") +
                           model::KindName(v->kind()));
     }
+    if (e.function == "datetime") {
+      if (e.children.size() != 1) return Error(e, "datetime() takes one value");
+      Result<Value> v = Eval(e.children[0]);
+      if (!v.ok()) return v;
+      if (v->kind() == Kind::kDate) return Value::DateTime(calendar::StartOfShanghaiDay(v->AsDate()));
+      if (v->kind() == Kind::kDateTime) return *v;
+      return Error(e, std::string("datetime() takes a date or datetime, not ") +
+                          model::KindName(v->kind()));
+    }
+    if (e.function == "max" || e.function == "min") return Extreme(e);
     return Error(e, "unknown function '" + e.function + "'");
+  }
+
+  // max()/min(): the ordering of Compare, so durations of different lengths
+  // are refused the same way.
+  Result<Value> Extreme(const Expr& e) {
+    if (e.children.empty()) return Error(e, e.function + "() takes two or more values");
+    const bool want_max = e.function == "max";
+    Result<Value> best = Eval(e.children[0]);
+    if (!best.ok()) return best;
+    for (size_t i = 1; i < e.children.size(); ++i) {
+      Result<Value> next = Eval(e.children[i]);
+      if (!next.ok()) return next;
+      Expr comparison;
+      comparison.op = want_max ? ExprOp::kGt : ExprOp::kLt;
+      comparison.pos = e.pos;
+      Result<Value> better = CompareValues(comparison, *next, *best);
+      if (!better.ok()) return better;
+      if (better->AsBool()) best = std::move(next);
+    }
+    return best;
   }
 
   const EvalContext& c_;

@@ -468,5 +468,33 @@ TEST_CASE("expressions written in the DSL evaluate as DSL.md says", "[core]") {
   CHECK(EvalText("1 / 0", at) == "error: 1:1: division by zero");
 }
 
+TEST_CASE("date, datetime, max and min compare notice periods by day", "[core]") {
+  const std::string at = "2025-09-26T10:00:00+08:00";
+  // The 5th working day after a request on 2025-09-26 is 2025-10-10 (National Day).
+  CHECK(EvalText("date(now + 5 working days)", at) == "2025-10-10");
+  CHECK(EvalText("date(\"2025-10-10\") >= date(now + 5 working days)", at) == "true");
+  CHECK(EvalText("date(\"2025-10-09\") >= date(now + 5 working days)", at) == "false");
+  CHECK(EvalText("datetime(date(now))", at) == "2025-09-26T00:00:00+08:00");
+  // Delisting: the later of the planned day's 00:00 and the notice + 3 days.
+  CHECK(EvalText("max(datetime(date(\"2025-09-28\")), now + 3 days)", at) ==
+        "2025-09-29T10:00:00+08:00");
+  CHECK(EvalText("max(datetime(date(\"2025-10-08\")), now + 3 days)", at) ==
+        "2025-10-08T00:00:00+08:00");
+  CHECK(EvalText("min(3, 1, 2)", at) == "1");
+  CHECK(EvalText("max(2 hours, half day)", at) == "half day");
+  CHECK(EvalText("max(1 month, 3 days)", at).rfind("error: ", 0) == 0);
+}
+
+TEST_CASE("date functions refuse values of the wrong type before anything runs", "[core]") {
+  for (const char* text : {"max(1, now)", "datetime(3)", "date(true)", "min(1)"}) {
+    dsl::Diagnostics diagnostics;
+    Result<model::Expr> expr = dsl::CompileExpression(dsl::SourceFile{"<expr>", text}, &diagnostics);
+    INFO(text);
+    CHECK_FALSE(expr.ok());
+    REQUIRE_FALSE(diagnostics.empty());
+    CHECK(diagnostics[0].code == "type-error");
+  }
+}
+
 }  // namespace
 }  // namespace zgtflow::core
