@@ -93,6 +93,7 @@ enum class ActionKind {
   kStart,   // start WORKFLOW [with {field: expr, …}]
   kRecord,  // record "evidence …"
   kEmit,    // emit EVENT
+  kSend,    // send EVENT to WORKFLOW matching FIELD [with {field: expr, …}]
 };
 
 struct ObjectEntry {
@@ -103,15 +104,17 @@ struct ObjectEntry {
 struct Action {
   ActionKind kind = ActionKind::kSet;
   SourceSpan span;
-  Name target;                     // kSet field, kNotify role, kStart workflow, kCall adapter, kEmit event.
+  Name target;                     // kSet field, kNotify role, kStart workflow, kCall adapter, kEmit/kSend event.
   Name operation;                  // kCall.
   std::string text;                // kNotify template, kRecord text (unescaped).
   std::optional<Expr> value;       // kSet.
   std::vector<Expr> arguments;     // kCall.
   std::optional<Name> reply_event;    // kCall.
   std::optional<Name> failure_event;  // kCall.
-  std::vector<ObjectEntry> with;   // kStart.
-  bool has_with = false;           // kStart written with `with {…}` (even empty).
+  std::vector<ObjectEntry> with;   // kStart, kSend.
+  bool has_with = false;           // kStart, kSend written with `with {…}` (even empty).
+  Name to_workflow;                // kSend: the workflow whose cases receive the event.
+  Name matching;                   // kSend: the field whose value both cases share.
   std::vector<Comment> comments;   // Comments before the action (in a braced block).
 };
 

@@ -599,6 +599,7 @@ std::vector<Action> Builder::BuildActionBlock(FlowParser::ActionBlockContext* ct
 //        | START name (WITH objectLit)?                            # startAction
 //        | RECORD STRING                                           # recordAction
 //        | EMIT eventName                                          # emitAction
+//        | SEND eventName TO name MATCHING name (WITH objectLit)?  # sendAction
 Action Builder::BuildAction(FlowParser::ActionContext* ctx) {
   Action action;
   action.comments = TakeComments(ctx->getStart());
@@ -642,6 +643,15 @@ Action Builder::BuildAction(FlowParser::ActionContext* ctx) {
   } else if (auto* emit = dynamic_cast<FlowParser::EmitActionContext*>(ctx)) {
     action.kind = ActionKind::kEmit;
     action.target = BuildEventName(emit->eventName());
+  } else if (auto* send = dynamic_cast<FlowParser::SendActionContext*>(ctx)) {
+    action.kind = ActionKind::kSend;
+    action.target = BuildEventName(send->eventName());
+    if (send->name().size() > 0) action.to_workflow = BuildName(send->name(0));
+    if (send->name().size() > 1) action.matching = BuildName(send->name(1));
+    if (send->WITH() != nullptr) {
+      action.has_with = true;
+      if (send->objectLit() != nullptr) action.with = BuildObjectLit(send->objectLit());
+    }
   }
   return action;
 }

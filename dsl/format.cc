@@ -218,6 +218,18 @@ std::string JoinNames(const std::vector<Name>& names) {
   return out;
 }
 
+// " with { key: value, … }" of `start` and `send`, or "" when written without.
+std::string PrintWith(const Action& a) {
+  if (!a.has_with) return "";
+  if (a.with.empty()) return " with {}";
+  std::string out = " with { ";
+  for (size_t i = 0; i < a.with.size(); ++i) {
+    if (i > 0) out += ", ";
+    out += a.with[i].key.text + ": " + PrintExpr(a.with[i].value, kNone);
+  }
+  return out + " }";
+}
+
 std::string ActionText(const Action& a) {
   switch (a.kind) {
     case ActionKind::kSet:
@@ -230,21 +242,12 @@ std::string ActionText(const Action& a) {
       if (a.failure_event) out += " on failure -> " + a.failure_event->text;
       return out;
     }
-    case ActionKind::kStart: {
-      std::string out = "start " + a.target.text;
-      if (a.has_with) {
-        if (a.with.empty()) return out + " with {}";
-        out += " with { ";
-        for (size_t i = 0; i < a.with.size(); ++i) {
-          if (i > 0) out += ", ";
-          out += a.with[i].key.text + ": " + PrintExpr(a.with[i].value, kNone);
-        }
-        out += " }";
-      }
-      return out;
-    }
+    case ActionKind::kStart: return "start " + a.target.text + PrintWith(a);
     case ActionKind::kRecord: return "record " + Quote(a.text);
     case ActionKind::kEmit: return "emit " + a.target.text;
+    case ActionKind::kSend:
+      return "send " + a.target.text + " to " + a.to_workflow.text + " matching " +
+             a.matching.text + PrintWith(a);
   }
   return "";
 }

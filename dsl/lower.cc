@@ -369,6 +369,25 @@ class WorkflowLowerer {
         def.kind = model::ActionKind::kEmit;
         def.event = a.target.text;
         break;
+      case ActionKind::kSend: {
+        def.kind = model::ActionKind::kSend;
+        def.event = a.target.text;
+        def.workflow = a.to_workflow.text;
+        def.match_field = w_->FindField(a.matching.text);
+        const FieldTypes* receiver = nullptr;
+        auto it = context_.workflow_fields.find(a.to_workflow.text);
+        if (it != context_.workflow_fields.end()) receiver = &it->second;
+        for (const ObjectEntry& entry : a.with) {
+          const model::Type* type = nullptr;
+          if (receiver) {
+            auto f = receiver->find(entry.key.text);
+            if (f != receiver->end()) type = &f->second;
+          }
+          def.with.emplace_back(entry.key.text,
+                                type ? LowerValue(entry.value, *type) : LowerExpr(entry.value));
+        }
+        break;
+      }
     }
     return def;
   }

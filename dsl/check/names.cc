@@ -185,6 +185,27 @@ class NameChecker {
     }
   }
 
+  // The workflow a `start` or `send` names, or null after reporting it unknown.
+  const WorkflowInfo* FindWorkflow(const Name& name) {
+    auto it = context_.workflows.find(name.text);
+    if (it == context_.workflows.end()) {
+      context_.Error("unknown-workflow", name.span, "unknown workflow " + Quote(name.text),
+                     DidYouMean(name.text, context_.WorkflowNames()));
+      return nullptr;
+    }
+    return &context_.infos.at(it->second);
+  }
+
+  // The keys of `with { … }` name fields of the workflow that receives them.
+  void CheckWithKeys(const Action& action, const std::string& workflow, const WorkflowInfo& receiver) {
+    for (const ObjectEntry& entry : action.with) {
+      if (receiver.field_by_name.count(entry.key.text)) continue;
+      context_.Error("unknown-field", entry.key.span,
+                     "workflow " + Quote(workflow) + " has no field " + Quote(entry.key.text),
+                     DidYouMean(entry.key.text, receiver.FieldNames()));
+    }
+  }
+
   void CheckAction(const Action& action) {
     switch (action.kind) {
       case ActionKind::kSet:
@@ -199,20 +220,28 @@ class NameChecker {
         if (action.failure_event) CheckHandled(*action.failure_event, "a call's failure");
         return;
       case ActionKind::kStart: {
-        auto it = context_.workflows.find(action.target.text);
-        if (it == context_.workflows.end()) {
-          context_.Error("unknown-workflow", action.target.span,
-                         "unknown workflow " + Quote(action.target.text),
-                         DidYouMean(action.target.text, context_.WorkflowNames()));
-          return;
+        const WorkflowInfo* child = FindWorkflow(action.target);
+        if (child) CheckWithKeys(action, action.target.text, *child);
+        return;
+      }
+      case ActionKind::kSend: {
+        CheckField(action.matching);
+        const WorkflowInfo* receiver = FindWorkflow(action.to_workflow);
+        if (!receiver) return;
+        CheckWithKeys(action, action.to_workflow.text, *receiver);
+        if (!receiver->field_by_name.count(action.matching.text)) {
+          context_.Error("unknown-field", action.matching.span,
+                         "workflow " + Quote(action.to_workflow.text) + " has no field " +
+                             Quote(action.matching.text) + " to match on",
+                         DidYouMean(action.matching.text, receiver->FieldNames()));
         }
-        const WorkflowInfo& child = context_.infos.at(it->second);
-        for (const ObjectEntry& entry : action.with) {
-          if (child.field_by_name.count(entry.key.text)) continue;
-          context_.Error("unknown-field", entry.key.span,
-                         "workflow " + Quote(action.target.text) + " has no field " +
-                             Quote(entry.key.text),
-                         DidYouMean(entry.key.text, child.FieldNames()));
+        bool handled = false;
+        for (const std::string& event : receiver->handled) handled = handled || event == action.target.text;
+        if (!handled) {
+          context_.Error("unknown-event", action.target.span,
+                         "workflow " + Quote(action.to_workflow.text) + " has no event " +
+                             Quote(action.target.text),
+                         DidYouMean(action.target.text, receiver->handled));
         }
         return;
       }

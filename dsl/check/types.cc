@@ -435,9 +435,12 @@ void CheckAction(const Context& context, const WorkflowInfo& info, const Action&
     case ActionKind::kCall:
       for (const Expr& arg : action.arguments) TypeOf(arg, fields, context.out);
       return;
-    case ActionKind::kStart: {
+    case ActionKind::kStart:
+    case ActionKind::kSend: {
+      const std::string& receiver_name =
+          action.kind == ActionKind::kStart ? action.target.text : action.to_workflow.text;
       const WorkflowInfo* child = nullptr;
-      auto wf = context.workflows.find(action.target.text);
+      auto wf = context.workflows.find(receiver_name);
       if (wf != context.workflows.end()) {
         auto ci = context.infos.find(wf->second);
         if (ci != context.infos.end()) child = &ci->second;
@@ -450,10 +453,21 @@ void CheckAction(const Context& context, const WorkflowInfo& info, const Action&
         }
         if (want) {
           ExpectAssignable(context, fields, entry.value, *want,
-                           "field " + Quote(entry.key.text) + " of " +
-                               Quote(action.target.text));
+                           "field " + Quote(entry.key.text) + " of " + Quote(receiver_name));
         } else {
           TypeOf(entry.value, fields, context.out);
+        }
+      }
+      if (action.kind == ActionKind::kSend && child) {
+        // Correlation compares the two fields' values, so their types must agree.
+        auto mine = fields.find(action.matching.text);
+        auto theirs = child->field_types.find(action.matching.text);
+        if (mine != fields.end() && theirs != child->field_types.end() &&
+            !Like(mine->second, theirs->second)) {
+          context.Error("type-error", action.matching.span,
+                        "field " + Quote(action.matching.text) + " is " + mine->second.ToString() +
+                            " here but " + theirs->second.ToString() + " in " +
+                            Quote(receiver_name));
         }
       }
       return;

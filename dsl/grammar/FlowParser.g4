@@ -61,6 +61,7 @@ action        : SET name ASSIGN expr                                   # setActi
               | START name (WITH objectLit)?                           # startAction
               | RECORD STRING                                          # recordAction
               | EMIT eventName                                         # emitAction
+              | SEND eventName TO name MATCHING name (WITH objectLit)? # sendAction
               ;
 objectLit     : LBRACE (objectEntry (COMMA objectEntry)* COMMA?)? RBRACE;
 objectEntry   : name COLON expr;
@@ -98,4 +99,4 @@ name          : ID | ROLES | CITES | CALENDAR | DATA | ENTRY | EXIT | REPLY | FA
               | NOTIFY | CALL | SET | WITH | UNTIL | AFTER | EVERY | ALWAYS
               | MINUTE | HOUR | HALF | DAY | WORKING | NATURAL | WEEK | MONTH
               | QUARTER | YEAR | INITIAL | FINAL | PARALLEL | CHOICE | OF | DO | BY
-              | REQUIRE | WORKFLOW | STATE;
+              | REQUIRE | WORKFLOW | STATE | SEND | TO | MATCHING;

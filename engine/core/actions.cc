@@ -56,6 +56,18 @@ bool EvalOrFail(StepContext& ctx, const model::Expr& expr, const char* what, Val
   return true;
 }
 
+// The values of a `start … with {…}` or `send … with {…}`, in written order.
+bool EvalWith(StepContext& ctx, const model::ActionDef& action, const std::string& what,
+              std::vector<std::pair<std::string, Value>>* data) {
+  data->reserve(action.with.size());
+  for (const auto& [field, expr] : action.with) {
+    Value value;
+    if (!EvalOrFail(ctx, expr, (what + " with " + field).c_str(), &value)) return false;
+    data->emplace_back(field, std::move(value));
+  }
+  return true;
+}
+
 }  // namespace
 
 bool RunActions(StepContext& ctx, const std::vector<model::ActionDef>& actions, int state) {
@@ -107,14 +119,7 @@ bool RunActions(StepContext& ctx, const std::vector<model::ActionDef>& actions, 
       }
       case ActionKind::kStart: {
         std::vector<std::pair<std::string, Value>> data;
-        data.reserve(action.with.size());
-        for (const auto& [field, expr] : action.with) {
-          Value value;
-          if (!EvalOrFail(ctx, expr, ("start " + action.workflow + " with " + field).c_str(), &value)) {
-            return false;
-          }
-          data.emplace_back(field, std::move(value));
-        }
+        if (!EvalWith(ctx, action, "start " + action.workflow, &data)) return false;
         Effect& effect = ctx.AddEffect(EffectKind::kStartChild);
         effect.workflow = action.workflow;
         effect.data = std::move(data);
@@ -129,6 +134,26 @@ bool RunActions(StepContext& ctx, const std::vector<model::ActionDef>& actions, 
       case ActionKind::kEmit:
         ctx.internal_events.push_back(action.event);
         break;
+      case ActionKind::kSend: {
+        std::vector<std::pair<std::string, Value>> data;
+        if (!EvalWith(ctx, action, "send " + action.event, &data)) return false;
+        const Value& match = ctx.state.data[action.match_field];
+        if (match.is_null()) {
+          ctx.Fail("missing-field",
+                   "send " + action.event + " to " + action.workflow + ": field '" +
+                       wf.fields[action.match_field].name + "' has no value to match on",
+                   wf.fields[action.match_field].name);
+          return false;
+        }
+        Effect& effect = ctx.AddEffect(EffectKind::kSendToCases);
+        effect.workflow = action.workflow;
+        effect.text = action.event;
+        effect.role = ctx.input ? ctx.input->actor_role : "";
+        effect.data = std::move(data);
+        effect.match_field = wf.fields[action.match_field].name;
+        effect.match_value = match;
+        break;
+      }
     }
   }
   return true;

@@ -7,7 +7,8 @@ bool operator==(const Effect& a, const Effect& b) {
   return a.kind == b.kind && a.timer_id == b.timer_id && a.due == b.due && a.role == b.role &&
          a.text == b.text && a.state == b.state && a.adapter == b.adapter &&
          a.operation == b.operation && a.arguments == b.arguments && a.call_id == b.call_id &&
-         a.workflow == b.workflow && a.data == b.data && a.child_index == b.child_index;
+         a.workflow == b.workflow && a.data == b.data && a.child_index == b.child_index &&
+         a.match_field == b.match_field && a.match_value == b.match_value;
 }
 
 const char* EffectKindName(EffectKind kind) {
@@ -21,6 +22,7 @@ const char* EffectKindName(EffectKind kind) {
     case EffectKind::kEnterState: return "enter-state";
     case EffectKind::kExitState: return "exit-state";
     case EffectKind::kCompleted: return "completed";
+    case EffectKind::kSendToCases: return "send-to-cases";
   }
   return "unknown";
 }

@@ -22,6 +22,8 @@ enum class EffectKind {
   kEnterState,     // State `state` was entered (history and diagrams).
   kExitState,      // State `state` was left.
   kCompleted,      // The case reached a top-level final state.
+  kSendToCases,    // Deliver event `text` as role `role` with `data` to every case of
+                   // `workflow` whose field `match_field` equals `match_value`.
 };
 
 struct Effect {
@@ -37,6 +39,8 @@ struct Effect {
   std::string workflow;           // kStartChild.
   std::vector<std::pair<std::string, model::Value>> data;  // kStartChild.
   uint32_t child_index = 0;       // kStartChild.
+  std::string match_field;        // kSendToCases.
+  model::Value match_value;       // kSendToCases.
 };
 
 // Field-by-field equality (Replay compares recomputed effects with recorded ones).

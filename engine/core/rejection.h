@@ -9,6 +9,7 @@ namespace zgtflow::core {
 struct Rejection {
   // Stable codes:
   //   "unknown-event"      no transition anywhere handles the event
+  //   "internal-event"     `X.done` / `child.done`: only the engine raises them
   //   "not-in-state"       no active state handles it now
   //   "role-not-allowed"   the actor's role may not send it
   //   "guard-false"        its condition does not hold

@@ -181,8 +181,25 @@ bool Start(StepContext& ctx, const Input& input) {
   return CountMicrostep(ctx) && Microstep(ctx, selected) && RunToCompletion(ctx);
 }
 
+// `child.done` and `STATE.done` are raised by the engine itself; a sender
+// outside could otherwise declare a child finished or a region complete.
+bool IsInternalEvent(const Workflow& wf, const std::string& event) {
+  static constexpr char kDone[] = ".done";
+  constexpr size_t kDoneLength = sizeof kDone - 1;
+  if (event.size() <= kDoneLength || event.compare(event.size() - kDoneLength, kDoneLength, kDone) != 0) {
+    return false;
+  }
+  const std::string owner = event.substr(0, event.size() - kDoneLength);
+  return owner == "child" || wf.FindState(owner) >= 0;
+}
+
 bool HandleEvent(StepContext& ctx, const Input& input) {
   const Workflow& wf = ctx.workflow;
+  if (IsInternalEvent(wf, input.event)) {
+    ctx.Fail("internal-event",
+             "'" + input.event + "' is raised by the engine when it happens and cannot be sent");
+    return false;
+  }
   // An unknown event is reported before anything about its payload; the
   // check runs only on the refusal path, keeping the accepted path short.
   auto unknown_event = [&]() {
@@ -277,6 +294,7 @@ StepResult Step(const Workflow& workflow, const CaseState& state, const Input& i
   StepResult result{state, {}, std::nullopt};  // The one copy; changed in place.
   result.effects.reserve(4);
   StepContext ctx(workflow, result.next, result.effects, clock);
+  ctx.input = &input;
   if (!Dispatch(ctx, input)) {
     result.rejection = std::move(ctx.error);
     result.next = state;

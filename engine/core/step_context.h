@@ -33,6 +33,7 @@ struct StepContext {
   CaseState& state;              // The copy Step returns; changed in place.
   std::vector<Effect>& effects;  // Appended in the order the runtime applies them.
   const StepClock& clock;
+  const Input* input = nullptr;  // The input being applied; its actor sends `send` events.
   EvalContext eval;              // Reads `state.data`, so guards see the latest values.
 
   std::vector<std::string> internal_events;  // `emit` and `X.done`, in the order raised.

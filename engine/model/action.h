@@ -17,6 +17,8 @@ enum class ActionKind {
   kStart,   // start a child case of workflow `workflow` with `with`
   kRecord,  // record evidence `text` in the history
   kEmit,    // raise `event` inside the case, handled after the current step
+  kSend,    // deliver `event` to the cases of `workflow` whose field `match_field`
+            // equals this case's (message correlation, as Camunda's correlation key)
 };
 
 struct ActionDef {
@@ -31,9 +33,10 @@ struct ActionDef {
   std::vector<Expr> arguments;    // kCall.
   std::string reply_event;        // kCall; "" when not mapped.
   std::string failure_event;      // kCall; "" when not mapped.
-  std::string workflow;           // kStart.
-  std::vector<std::pair<std::string, Expr>> with;  // kStart: child field ← value.
-  std::string event;              // kEmit.
+  std::string workflow;           // kStart, kSend.
+  std::vector<std::pair<std::string, Expr>> with;  // kStart: child field ← value; kSend: payload.
+  std::string event;              // kEmit, kSend.
+  int match_field = -1;           // kSend: this workflow's field index of the correlation field.
 };
 
 }  // namespace zgtflow::model

@@ -135,7 +135,7 @@ Applied CaseSet::Drain(Work first) {
         applied.rejection = result.rejection;
         return applied;
       }
-      if (work.input.kind == core::InputKind::kChildDone) continue;  // Not waited for.
+      if (work.may_be_refused) continue;
       applied.error = "case " + c.id + " refused " +
                       (work.input.kind == core::InputKind::kStart ? "its start"
                                                                   : "'" + work.input.event + "'") +
@@ -183,7 +183,23 @@ void CaseSet::CarryOut(int case_index, const std::vector<core::Effect>& effects,
         done.kind = core::InputKind::kChildDone;
         done.event = cases_[case_index].workflow->id;
         done.child_id = cases_[case_index].id;
-        queue->push_back(Work{parent, std::move(done)});
+        queue->push_back(Work{parent, std::move(done), /*may_be_refused=*/true});
+        break;
+      }
+      case core::EffectKind::kSendToCases: {
+        // Message correlation: every case of the workflow whose field holds
+        // the same value receives the event, in case order.
+        model::Object payload;
+        for (const auto& [field, value] : effect.data) payload[field] = value;
+        for (size_t i = 0; i < cases_.size(); ++i) {
+          const ScenarioCase& receiver = cases_[i];
+          if (receiver.workflow->id != effect.workflow) continue;
+          int field = receiver.workflow->FindField(effect.match_field);
+          if (field < 0 || receiver.state.data[field] != effect.match_value) continue;
+          core::Input input = core::Input::Event(effect.text, effect.role, payload);
+          input.actor_party = cases_[case_index].id;
+          queue->push_back(Work{static_cast<int>(i), std::move(input), /*may_be_refused=*/true});
+        }
         break;
       }
       // The case state already holds its pending timers and calls; the

@@ -103,6 +103,10 @@ class CaseSet {
   struct Work {
     int case_index;
     core::Input input;
+    // A follow-up the receiving case may refuse without failing the step:
+    // a child's completion its parent does not wait for, an event `send`
+    // delivers to a case that has moved on.
+    bool may_be_refused = false;
   };
   // Applies `first`, then every input that follows from it. Returns the
   // rejection of `first` (nothing applied) or the first follow-up error.

@@ -137,6 +137,16 @@ class ScenarioRun {
              (hint.empty() ? "only " + Quoted(WorkflowIds()) : "none (did you mean '" + hint + "'?)");
     }
     workflow_ = workflow;
+    // The most recent case of that workflow becomes current, so a scenario can
+    // look at a child case or at a case another one sent an event to.
+    current_ = -1;
+    const auto& cases = cases_.cases();
+    for (size_t i = cases.size(); i-- > 0;) {
+      if (cases[i].workflow->id == step.name) {
+        current_ = static_cast<int>(i);
+        break;
+      }
+    }
     return "";
   }
 

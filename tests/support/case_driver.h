@@ -91,6 +91,10 @@ inline std::vector<std::string> Trace(const std::vector<core::Effect>& effects) 
         out.push_back("start:" + e.workflow + ":" + std::to_string(e.child_index));
         break;
       case core::EffectKind::kCompleted: out.push_back("completed"); break;
+      case core::EffectKind::kSendToCases:
+        out.push_back("send:" + e.workflow + ":" + e.text + ":" + e.match_field + "=" +
+                      e.match_value.ToDisplayString() + ":as " + e.role);
+        break;
     }
   }
   return out;
