@@ -14,8 +14,10 @@ model::SourcePos Pos(const SourceSpan& span) { return model::SourcePos{span.line
 
 class ExprLowerer {
  public:
-  ExprLowerer(const FieldTypes& fields, const std::unordered_map<std::string, int>& index)
-      : fields_(fields), index_(index) {}
+  // `queries`: where case_in(…) calls are collected (deduplicated); may be null.
+  ExprLowerer(const FieldTypes& fields, const std::unordered_map<std::string, int>& index,
+              std::vector<model::CaseQuery>* queries = nullptr)
+      : fields_(fields), index_(index), queries_(queries) {}
 
   // `context`: the type a bare enum value name takes here, or null.
   model::Expr Lower(const Expr& e, const model::Type* context = nullptr) {
@@ -61,6 +63,12 @@ class ExprLowerer {
         } else if (e.text == "count") {
           out.op = model::ExprOp::kCount;
           for (const Expr& child : e.children) out.children.push_back(Lower(child));
+        } else if (e.text == "case_in") {
+          // Checked: three bare names — workflow, state, field.
+          out.op = model::ExprOp::kFunction;
+          out.function = e.text;
+          for (const Expr& child : e.children) out.path.push_back(child.path.empty() ? "" : child.path[0]);
+          if (out.path.size() == 3) AddQuery(model::CaseQuery{out.path[0], out.path[1], out.path[2]});
         } else {
           out.op = model::ExprOp::kFunction;
           out.function = e.text;
@@ -128,8 +136,17 @@ class ExprLowerer {
     }
   }
 
+  void AddQuery(model::CaseQuery query) {
+    if (queries_ == nullptr) return;
+    for (const model::CaseQuery& q : *queries_) {
+      if (q.Key() == query.Key()) return;
+    }
+    queries_->push_back(std::move(query));
+  }
+
   const FieldTypes& fields_;
   const std::unordered_map<std::string, int>& index_;
+  std::vector<model::CaseQuery>* queries_;
 };
 
 class WorkflowLowerer {
@@ -264,11 +281,13 @@ class WorkflowLowerer {
     return target ? w_->FindState(target->text) : -1;
   }
 
-  model::Expr LowerExpr(const Expr& e) { return ExprLowerer(fields_, w_->field_index).Lower(e); }
+  model::Expr LowerExpr(const Expr& e) {
+    return ExprLowerer(fields_, w_->field_index, &w_->case_queries).Lower(e);
+  }
 
   // A value stored in a field of type `type` (a bare name may be its enum value).
   model::Expr LowerValue(const Expr& e, const model::Type& type) {
-    return ExprLowerer(fields_, w_->field_index).Lower(e, &type);
+    return ExprLowerer(fields_, w_->field_index, &w_->case_queries).Lower(e, &type);
   }
 
   model::TransitionDef LowerTransition(const TransitionDecl& t) {

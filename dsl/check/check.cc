@@ -124,6 +124,7 @@ Diagnostics Check(const std::vector<const FileAst*>& files, const CheckOptions& 
       check::CheckNames(context, info);
       check::CheckStructure(context, info);
       check::CheckExpressions(context, info);
+      check::CheckCaseQueries(context, info);
       // The graph of a workflow with a wrong name or shape is not the one the
       // author meant: a misspelt target would also make its state
       // "unreachable". Report the cause only.

@@ -68,6 +68,7 @@ void CheckNames(const Context& context, const WorkflowInfo& info);      // names
 void CheckStructure(const Context& context, const WorkflowInfo& info);  // structure.cc
 void CheckExpressions(const Context& context, const WorkflowInfo& info);  // types.cc
 void CheckGraph(const Context& context, const WorkflowInfo& info);      // graph_checks.cc
+void CheckCaseQueries(const Context& context, const WorkflowInfo& info);  // case_queries.cc
 
 // ---- template definitions ----
 

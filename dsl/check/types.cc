@@ -155,11 +155,28 @@ class Typer {
       return Type::Of(MK::kNumber);
     }
     if (e.text == "date" || e.text == "datetime") return DateConversion(e);
+    if (e.text == "case_in") return CaseIn(e);
     if (e.text == "max" || e.text == "min") return Extreme(e);
     for (const Expr& arg : e.children) TypeOf(arg);
     Error(e.span, "unknown-function", "unknown function " + check::Quote(e.text),
-          check::DidYouMean(e.text, {"exists", "count", "date", "datetime", "max", "min"}));
+          check::DidYouMean(e.text, {"exists", "count", "date", "datetime", "max", "min", "case_in"}));
     return Type();
+  }
+
+  // case_in(WORKFLOW, STATE, FIELD): three bare names; FIELD must be a field
+  // here (checked as a reference) — case_queries.cc checks the other workflow.
+  Type CaseIn(const Expr& e) {
+    bool names = e.children.size() == 3;
+    for (const Expr& arg : e.children) {
+      names = names && arg.kind == ExprKind::kRef && arg.path.size() == 1;
+    }
+    if (!names) {
+      Error(e.span, "type-error", "case_in() takes a workflow, one of its states and a field: "
+                                  "case_in(partner_onboarding, authorized, company)");
+    } else {
+      Ref(e.children[2], nullptr);  // Reports an unknown field.
+    }
+    return Type::Of(MK::kBool);
   }
 
   // date(x): the Shanghai date of a datetime (or of "YYYY-MM-DD" text);

@@ -8,6 +8,8 @@
 #include <string>
 #include <utility>
 
+#include "engine/model/workflow.h"
+
 namespace zgtflow::core {
 namespace {
 
@@ -497,6 +499,14 @@ class Evaluator {
                           model::KindName(v->kind()));
     }
     if (e.function == "max" || e.function == "min") return Extreme(e);
+    if (e.function == "case_in" && e.path.size() == 3) {
+      model::CaseQuery query{e.path[0], e.path[1], e.path[2]};
+      if (c_.facts != nullptr) {
+        auto it = c_.facts->find(query.Key());
+        if (it != c_.facts->end() && it->second.kind() == Kind::kBool) return it->second;
+      }
+      return Error(e, query.Key() + " was not answered by the runtime");
+    }
     return Error(e, "unknown function '" + e.function + "'");
   }
 

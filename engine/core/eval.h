@@ -18,6 +18,9 @@ struct EvalContext {
   const std::vector<model::FieldDef>* fields = nullptr;
   // The triggering input's payload (an object) for ExprOp::kPayload; may be null.
   const model::Value* payload = nullptr;
+  // Answers to case_in(…) queries (model::CaseQuery); may be null, then a
+  // query is an error saying the runtime did not answer it.
+  const model::Object* facts = nullptr;
 };
 
 // The expression's value. Fails (InvalidArgument, message with line:col) on a

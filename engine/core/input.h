@@ -24,6 +24,7 @@ struct Input {
   std::string actor_role;  // "" for inputs from the system (timers, adapters).
   std::string actor_party; // The named party acting, when known (audit only).
   model::Object payload;   // Untyped JSON-like data; Step types it by field.
+  model::Object facts;     // Answers to the workflow's case queries (CaseQuery::Key() → bool).
   uint32_t timer_id = 0;   // kTimerFired.
   uint32_t call_id = 0;    // kAdapterReply, kAdapterFailed.
   std::string child_id;    // kChildDone.

@@ -295,6 +295,7 @@ StepResult Step(const Workflow& workflow, const CaseState& state, const Input& i
   result.effects.reserve(4);
   StepContext ctx(workflow, result.next, result.effects, clock);
   ctx.input = &input;
+  ctx.eval.facts = &input.facts;
   if (!Dispatch(ctx, input)) {
     result.rejection = std::move(ctx.error);
     result.next = state;

@@ -28,6 +28,19 @@ struct FieldDef {
   Expr default_value;     // Evaluated at the start when no value is given.
 };
 
+// `case_in(workflow, state, field)` in an expression: is some case of
+// `workflow` whose `field` equals this case's `field` in state `state`? The
+// answer depends on other cases, so Step does not compute it: the runtime
+// answers every query of the workflow before the step and passes the answers
+// in Input::facts under Key(), which the history records with the input.
+struct CaseQuery {
+  std::string workflow;
+  std::string state;
+  std::string field;
+  // "case_in(partner_onboarding,authorized,company)".
+  std::string Key() const { return "case_in(" + workflow + "," + state + "," + field + ")"; }
+};
+
 struct Workflow {
   std::string id;                    // Contract id, e.g. "rectification".
   std::string label;                 // e.g. "限期整改".
@@ -42,6 +55,7 @@ struct Workflow {
   // How a case starts: workflow-level `on EVENT by ROLE [if] [require] -> STATE`.
   // Empty: a start enters the root's initial state, by any role.
   std::vector<TransitionDef> start_transitions;
+  std::vector<CaseQuery> case_queries;  // Every distinct case_in(…) of the workflow.
   std::vector<std::string> events;   // Every event name some transition handles, sorted.
   std::unordered_map<std::string, int> state_index;  // name → index.
   std::unordered_map<std::string, int> field_index;  // name → index.

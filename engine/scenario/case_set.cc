@@ -85,9 +85,37 @@ core::StepResult CaseSet::Try(const model::Workflow& workflow, int case_index,
   core::StepClock clock{now_, calendar_};
   if (case_index < 0) {
     core::CaseState fresh = core::NewCaseState(workflow.version, workflow.fields.size());
-    return core::Step(workflow, fresh, input, clock);
+    return core::Step(workflow, fresh, Answered(workflow, fresh, input), clock);
   }
-  return core::Step(*cases_[case_index].workflow, cases_[case_index].state, input, clock);
+  const ScenarioCase& c = cases_[case_index];
+  return core::Step(*c.workflow, c.state, Answered(*c.workflow, c.state, input), clock);
+}
+
+core::Input CaseSet::Answered(const model::Workflow& workflow, const core::CaseState& state,
+                              core::Input input) const {
+  if (input.kind != core::InputKind::kStart && input.kind != core::InputKind::kEvent) return input;
+  for (const model::CaseQuery& query : workflow.case_queries) {
+    // The value to match: the one the input brings, else the case's own.
+    std::string mine;
+    auto sent = input.payload.find(query.field);
+    int own = workflow.FindField(query.field);
+    if (sent != input.payload.end()) {
+      mine = sent->second.ToDisplayString();
+    } else if (own >= 0 && !state.data[own].is_null()) {
+      mine = state.data[own].ToDisplayString();
+    }
+    bool found = false;
+    for (const ScenarioCase& other : cases_) {
+      if (found || other.workflow->id != query.workflow) continue;
+      int field = other.workflow->FindField(query.field);
+      int in_state = other.workflow->FindState(query.state);
+      if (field < 0 || in_state < 0 || other.state.data[field].is_null()) continue;
+      if (other.state.data[field].ToDisplayString() != mine) continue;
+      for (uint16_t active : other.state.active) found = found || active == in_state;
+    }
+    input.facts[query.Key()] = model::Value::Bool(found);
+  }
+  return input;
 }
 
 int CaseSet::AddCase(std::shared_ptr<const model::Workflow> workflow, int parent) {
@@ -129,6 +157,7 @@ Applied CaseSet::Drain(Work first) {
     Work work = queue[i];  // A copy: CarryOut may grow the queue.
     ScenarioCase& c = cases_[work.case_index];
     core::StepClock clock{now_, calendar_};
+    work.input = Answered(*c.workflow, c.state, std::move(work.input));
     core::StepResult result = core::Step(*c.workflow, c.state, work.input, clock);
     if (result.rejection) {
       if (i == 0) {

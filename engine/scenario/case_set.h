@@ -100,6 +100,11 @@ class CaseSet {
   const std::vector<Notification>& notifications() const { return notifications_; }
 
  private:
+  // `input` with the answers to the workflow's case_in(…) queries, computed
+  // from the scenario's cases (what the durable runtime does from its store).
+  core::Input Answered(const model::Workflow& workflow, const core::CaseState& state,
+                       core::Input input) const;
+
   struct Work {
     int case_index;
     core::Input input;
