@@ -81,3 +81,20 @@ TEST_CASE("fmt refuses to rewrite a file with syntax errors", "[cli]") {
   CHECK(Contains(run.err, "error:"));
   CHECK(ReadText(file) == text);
 }
+
+TEST_CASE("the shipped workflows and examples are in canonical form", "[cli]") {
+  Run check = RunZgtflow({"fmt", "--check", "workflows", "examples"});
+  INFO(check.out << check.err);
+  CHECK(check.status == 0);
+}
+
+TEST_CASE("the shipped workflows check clean and every scenario of theirs passes", "[cli]") {
+  Run check = RunZgtflow({"check", "workflows"});
+  INFO(check.err);
+  CHECK(check.status == 0);
+  CHECK(check.err.empty());  // Not even a warning.
+  Run test = RunZgtflow({"test", "--workflows", "workflows", "workflows"});
+  INFO(test.out << test.err);
+  CHECK(test.status == 0);
+  CHECK(Contains(LastLine(test.out), " passed, 0 failed"));
+}
