@@ -70,31 +70,24 @@ bool Start(StepContext& ctx, const Input& input) {
     return false;
   }
 
-  // Which start transitions this input may take, in document order.
+  // Which start transitions this input may take, in document order. A start
+  // that names no event (an API create, a scenario's `start`) may take any of
+  // them: the first whose role, required fields and condition hold decides,
+  // as `warn`, `restrict` or `freeze` starts a user sanction by its data.
   std::vector<const model::TransitionDef*> candidates;
-  std::string start_event = input.event;
+  const std::string& start_event = input.event;
   if (!wf.start_transitions.empty()) {
-    if (start_event.empty()) {
-      for (const auto& t : wf.start_transitions) {
-        if (start_event.empty()) start_event = t.event;
-        if (t.event != start_event) {
-          std::string names;
-          for (const auto& u : wf.start_transitions) names += (names.empty() ? "" : ", ") + u.event;
-          ctx.Fail("unknown-event", "the workflow '" + wf.id +
-                                        "' has several start events; name one of: " + names);
-          return false;
-        }
-      }
-    }
     std::string allowed;
     bool named = false;
     for (const auto& t : wf.start_transitions) {
-      if (t.event != start_event) continue;
+      if (!start_event.empty() && t.event != start_event) continue;
       named = true;
       if (RoleAllowed(t.roles, input.actor_role)) {
         candidates.push_back(&t);
       } else {
-        for (const auto& role : t.roles) allowed += (allowed.empty() ? "" : ", ") + role;
+        for (const auto& role : t.roles) {
+          if (allowed.find(role) == std::string::npos) allowed += (allowed.empty() ? "" : ", ") + role;
+        }
       }
     }
     if (!named) {
@@ -103,7 +96,8 @@ bool Start(StepContext& ctx, const Input& input) {
     }
     if (candidates.empty()) {
       ctx.Fail("role-not-allowed", "role '" + input.actor_role + "' may not start '" + wf.id +
-                                       "' with '" + start_event + "'; it may be started by " + allowed);
+                                       (start_event.empty() ? "" : "' with '" + start_event) +
+                                       "'; it may be started by " + allowed);
       return false;
     }
   }
@@ -146,7 +140,7 @@ bool Start(StepContext& ctx, const Input& input) {
         if (ctx.state.data[field].is_null()) {
           if (refusal_code.empty()) {
             refusal_code = "missing-field";
-            refusal = "'" + start_event + "' requires '" + wf.fields[field].name + "', which has no value";
+            refusal = "'" + t->event + "' requires '" + wf.fields[field].name + "', which has no value";
             refusal_field = wf.fields[field].name;
           }
           missing = true;
@@ -158,7 +152,7 @@ bool Start(StepContext& ctx, const Input& input) {
         Result<Value> holds = Eval(t->guard, ctx.eval);
         if (!holds.ok() || holds->kind() != Value::Kind::kBool || !holds->AsBool()) {
           refusal_code = "guard-false";
-          refusal = "the condition of '" + start_event + "' does not hold" +
+          refusal = "the condition of '" + t->event + "' does not hold" +
                     (holds.ok() ? "" : " (" + holds.status().message() + ")");
           refusal_field.clear();
           continue;

@@ -181,25 +181,44 @@ TEST_CASE("payload values are typed by the fields' declared types", "[core]") {
   CHECK(d.Data("due") == Value::DateTime(At("2026-03-05T09:00:00+08:00")));
 }
 
-TEST_CASE("a start with several start events must name one", "[core]") {
+TEST_CASE("a start that names no event takes the first start transition whose checks pass", "[core]") {
+  // user_sanction starts by warn, restrict or freeze; the data decides which.
   ModelBuilder b;
-  int a = b.State("a");
-  int x = b.State("x");
-  b.StartOn("report", {}, a);
-  b.StartOn("complain", {}, x);
-  b.On(a, "y", x);
-  b.On(x, "y", a);
+  Type measure = Type::Of(TypeKind::kEnum);
+  measure.enum_values = {"warn", "freeze"};
+  int m = b.Field("measure", measure, true);
+  int warned = b.State("warned");
+  int frozen = b.State("frozen");
+  b.On(warned, "freeze", frozen);
+  b.On(frozen, "lift", warned);
+  auto& warn = b.StartOn("warn", {"project_company"}, warned);
+  warn.has_guard = true;
+  warn.guard = Cmp(ExprOp::kEq, FieldRef(m, measure), Lit(Value::Text("warn")));
+  auto& freeze = b.StartOn("freeze", {"project_company"}, frozen);
+  freeze.has_guard = true;
+  freeze.guard = Cmp(ExprOp::kEq, FieldRef(m, measure), Lit(Value::Text("freeze")));
   model::Workflow wf = b.Build();
-  CaseDriver c(wf, kT0);
-  auto unnamed = c.Send(Input::Start("anyone"));
-  REQUIRE(unnamed.rejection);
-  CHECK(unnamed.rejection->code == "unknown-event");
-  auto wrong = c.Send(Input::Start("anyone", {}, "nonsense"));
-  REQUIRE(wrong.rejection);
-  CHECK(wrong.rejection->code == "unknown-event");
-  auto named = c.Send(Input::Start("anyone", {}, "complain"));
-  REQUIRE_FALSE(named.rejection);
-  CHECK(c.InState("x"));
+
+  CaseDriver by_data(wf, kT0);
+  REQUIRE_FALSE(by_data.Send(Input::Start("project_company", {{"measure", Value::Text("freeze")}})).rejection);
+  CHECK(by_data.InState("frozen"));
+
+  CaseDriver wrong_role(wf, kT0);
+  auto refused = wrong_role.Send(Input::Start("anyone", {{"measure", Value::Text("warn")}}));
+  REQUIRE(refused.rejection);
+  CHECK(refused.rejection->code == "role-not-allowed");
+
+  CaseDriver unknown(wf, kT0);
+  auto nonsense = unknown.Send(Input::Start("project_company", {{"measure", Value::Text("warn")}}, "nonsense"));
+  REQUIRE(nonsense.rejection);
+  CHECK(nonsense.rejection->code == "unknown-event");
+
+  CaseDriver named(wf, kT0);
+  auto mismatch = named.Send(Input::Start("project_company", {{"measure", Value::Text("warn")}}, "freeze"));
+  REQUIRE(mismatch.rejection);
+  CHECK(mismatch.rejection->code == "guard-false");
+  REQUIRE_FALSE(named.Send(Input::Start("project_company", {{"measure", Value::Text("warn")}}, "warn")).rejection);
+  CHECK(named.InState("warned"));
 }
 
 TEST_CASE("a start whose guard does not hold is refused as guard-false", "[core]") {
