@@ -43,26 +43,6 @@ int Precedence(ExprOp op) {
   }
 }
 
-const char* BinaryOperator(ExprOp op) {
-  switch (op) {
-    case ExprOp::kAdd: return "+";
-    case ExprOp::kSub: return "-";
-    case ExprOp::kMul: return "*";
-    case ExprOp::kDiv: return "/";
-    case ExprOp::kEq: return "==";
-    case ExprOp::kNe: return "!=";
-    case ExprOp::kLt: return "<";
-    case ExprOp::kLe: return "<=";
-    case ExprOp::kGt: return ">";
-    case ExprOp::kGe: return ">=";
-    case ExprOp::kAnd: return "and";
-    case ExprOp::kOr: return "or";
-    case ExprOp::kIn: return "in";
-    case ExprOp::kNotIn: return "not in";
-    default: return nullptr;
-  }
-}
-
 std::string NumberText(double n) {
   if (std::isfinite(n) && n == std::floor(n) && std::fabs(n) < 1e15) {
     return std::to_string(static_cast<long long>(n));
@@ -153,6 +133,12 @@ std::string ExprText(const Workflow& workflow, const Expr& expr) {
     case ExprOp::kCount:
       return "count(" + (c.empty() ? std::string("?") : ExprText(workflow, c[0])) + ")";
     case ExprOp::kFunction: {
+      // case_in(workflow, state, field) keeps its three names in `path`.
+      if (expr.children.empty() && !expr.path.empty()) {
+        std::string out = expr.function + "(";
+        for (size_t i = 0; i < expr.path.size(); ++i) out += (i > 0 ? ", " : "") + expr.path[i];
+        return out + ")";
+      }
       std::string out = expr.function + "(";
       for (size_t i = 0; i < c.size(); ++i) {
         if (i > 0) out += ", ";
@@ -161,7 +147,8 @@ std::string ExprText(const Workflow& workflow, const Expr& expr) {
       return out + ")";
     }
     default: {
-      const char* op = BinaryOperator(expr.op);
+      // kNeg and kNot are handled above, so an operator here is binary.
+      const char* op = model::OperatorText(expr.op);
       if (op == nullptr || c.size() != 2) return "?";
       int p = Precedence(expr.op);
       return Operand(workflow, c[0], p, false) + " " + op + " " + Operand(workflow, c[1], p, true);

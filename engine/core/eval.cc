@@ -35,26 +35,11 @@ Status Wrap(const Expr& e, const Status& s) {
   return Status(s.code(), Where(e) + s.message(), s.field());
 }
 
+// The operator for an error message ("?" for a non-operator, which the
+// evaluator never reports on).
 const char* OpText(ExprOp op) {
-  switch (op) {
-    case ExprOp::kAdd: return "+";
-    case ExprOp::kSub: return "-";
-    case ExprOp::kMul: return "*";
-    case ExprOp::kDiv: return "/";
-    case ExprOp::kEq: return "==";
-    case ExprOp::kNe: return "!=";
-    case ExprOp::kLt: return "<";
-    case ExprOp::kLe: return "<=";
-    case ExprOp::kGt: return ">";
-    case ExprOp::kGe: return ">=";
-    case ExprOp::kAnd: return "and";
-    case ExprOp::kOr: return "or";
-    case ExprOp::kIn: return "in";
-    case ExprOp::kNotIn: return "not in";
-    case ExprOp::kNeg: return "-";
-    case ExprOp::kNot: return "not";
-    default: return "?";
-  }
+  const char* text = model::OperatorText(op);
+  return text != nullptr ? text : "?";
 }
 
 Status Mismatch(const Expr& e, const Value& a, const Value& b) {

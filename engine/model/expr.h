@@ -32,6 +32,10 @@ enum class ExprOp {
   kFunction,    // another built-in named `function` (date(), …)
 };
 
+// The operator as written in the DSL ("+", "==", "not in", "not" …), or
+// null when `op` is not an operator (literals, fields, functions).
+const char* OperatorText(ExprOp op);
+
 struct Expr {
   ExprOp op = ExprOp::kLiteral;
   Type type;                      // Static type, checked by dsl/check/types.cc.
