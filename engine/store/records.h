@@ -1,0 +1,107 @@
+// ⑤ The rows a Store keeps: definitions, cases, history, timers, outbox. Plain
+// data; case state, inputs and effects arrive already encoded as JSON text by
+// the runtime (engine/runtime/json_codec), so a backend knows no core types.
+// Every table is keyed by case id (except definitions), so the schema can be
+// distributed by case id (Citus) later.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace zgtflow::store {
+
+// A deployed workflow version. (workflow, version) is unique.
+struct DefinitionRow {
+  std::string workflow;      // Public id, e.g. "rectification".
+  std::string version;       // 16 hex digits: the content hash (model::Workflow::VersionHex()).
+  std::string source;        // The workflow's text.
+  std::string source_path;
+  int64_t deployed_at_ms = 0;
+};
+
+enum class CaseStatus { kRunning, kCompleted };
+
+struct CaseRow {
+  std::string id;            // Unique; chosen by the runtime.
+  std::string workflow;
+  std::string version;
+  CaseStatus status = CaseStatus::kRunning;
+  std::string state;         // Active state names, JSON array, for queries ("[\"rectifying\"]").
+  std::string snapshot;      // The whole core::CaseState as JSON: a cache that Replay can rebuild.
+  std::string data;          // Case data, JSON object, for queries and pages.
+  std::string parties;       // JSON object role → [party names].
+  std::string parent_id;     // "" for none.
+  int64_t revision = 0;      // Steps applied.
+  int64_t created_at_ms = 0;
+  int64_t updated_at_ms = 0;
+  std::optional<int64_t> next_due_ms;  // Earliest pending timer, for "overdue" lists.
+};
+
+// One applied input. (case_id, seq) is unique; seq runs 1, 2, … without gaps.
+struct HistoryRow {
+  std::string case_id;
+  int64_t seq = 0;
+  std::string input;         // core::Input as JSON.
+  std::string actor;         // Role (and party) that sent it; "" for the system.
+  std::string effects;       // The step's effects as JSON array.
+  int64_t at_ms = 0;         // StepClock::now.
+  std::string prev_hash;     // Hash of the previous entry of the case ("" for seq 1).
+  std::string hash;          // SM3 over prev_hash and this entry's fields (runtime/audit_chain).
+};
+
+// A pending timer. (case_id, timer_id) is unique.
+struct TimerRow {
+  std::string case_id;
+  uint32_t timer_id = 0;
+  int64_t due_at_ms = 0;
+  std::string state;         // The state the timer belongs to (for pages).
+  std::string claimed_by;    // Node holding the claim, "" when unclaimed.
+  int64_t claimed_until_ms = 0;  // The claim's lease; expired claims may be taken over.
+};
+
+enum class OutboxStatus { kPending, kDelivered, kDead };
+
+// One delivery to an adapter, written in the step's transaction, delivered
+// after the commit, at least once. (case_id, seq_in_case) is unique.
+struct OutboxRow {
+  int64_t id = 0;            // Assigned by the store on insert; 0 before.
+  std::string case_id;
+  std::string adapter;       // "log", "webhook", …
+  std::string payload;       // JSON.
+  std::string idempotency_key;  // Stable across retries: "<case>:<seq>:<n>".
+  int attempts = 0;
+  int64_t next_attempt_at_ms = 0;
+  OutboxStatus status = OutboxStatus::kPending;
+  std::string last_error;
+  std::string claimed_by;
+  int64_t claimed_until_ms = 0;
+};
+
+// Everything one accepted step writes, committed in one transaction.
+struct StepCommit {
+  CaseRow case_row;                // New values; case_row.revision is the revision after the step.
+  // The revision the case had when the step read it: the commit fails with
+  // kConflict when the stored case has another. 0 with `create` for a new case.
+  int64_t expected_revision = 0;
+  bool create = false;             // Insert the case (kConflict if the id exists).
+  HistoryRow history;              // history.seq == case_row.revision.
+  std::vector<TimerRow> add_timers;
+  std::vector<uint32_t> cancel_timers;   // Timer ids of this case to delete.
+  std::optional<uint32_t> fired_timer;   // The timer this step fired: deleted with the commit.
+  std::vector<OutboxRow> outbox;
+};
+
+// Filters for listing cases; empty fields do not filter.
+struct CaseFilter {
+  std::string workflow;
+  std::string state;               // Cases whose `state` array contains this name.
+  std::string party;               // Cases whose parties name this party (any role).
+  std::optional<bool> overdue;     // next_due_ms < now_ms.
+  int64_t now_ms = 0;
+  int limit = 50;
+  int offset = 0;
+};
+
+}  // namespace zgtflow::store

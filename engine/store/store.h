@@ -1,0 +1,73 @@
+// ⑤ Store: where cases live between steps. One interface, three backends —
+// memory (tests, scenarios), SQLite (embedded default), PostgreSQL (several
+// nodes) — all passing tests/engine/store/store_conformance unchanged.
+//
+// Contract for every backend:
+// - CommitStep is atomic: the case row, its history entry, timer inserts and
+//   deletes and outbox rows are all written, or none is. It checks the case's
+//   revision (optimistic concurrency) and returns StatusCode::kConflict when
+//   another step got there first; the caller re-reads and retries.
+// - History rows are never updated or deleted by the store.
+// - Claims (timers, outbox) carry a lease: a claim whose lease has expired may
+//   be taken by another node. On PostgreSQL claims use FOR UPDATE SKIP LOCKED.
+// - Failures of the database are Status kUnavailable (retryable) or kInternal;
+//   no method throws.
+// Thread safety: every method may be called from several threads at once.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "engine/base/status.h"
+#include "engine/store/records.h"
+
+namespace zgtflow::store {
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // ---- definitions ----
+  // Inserts the version if (workflow, version) is new; does nothing otherwise.
+  virtual Status PutDefinition(const DefinitionRow& definition) = 0;
+  // Every deployed version, ordered by workflow, then deployed_at.
+  virtual Result<std::vector<DefinitionRow>> ListDefinitions() = 0;
+
+  // ---- cases ----
+  virtual Status CommitStep(const StepCommit& commit) = 0;
+  // kNotFound when there is no such case.
+  virtual Result<CaseRow> GetCase(const std::string& case_id) = 0;
+  // Ordered by updated_at descending, then id.
+  virtual Result<std::vector<CaseRow>> ListCases(const CaseFilter& filter) = 0;
+  // Cases whose parent_id is `case_id`, ordered by created_at, then id.
+  virtual Result<std::vector<CaseRow>> ListChildren(const std::string& case_id) = 0;
+  // The case's history in seq order (empty for an unknown case).
+  virtual Result<std::vector<HistoryRow>> GetHistory(const std::string& case_id) = 0;
+  // Ids of every case, for `zgtflow audit verify`.
+  virtual Result<std::vector<std::string>> ListCaseIds() = 0;
+
+  // ---- timers ----
+  // Claims up to `limit` timers due at or before `now_ms` that are unclaimed
+  // or whose claim expired, for `node` until `now_ms + lease_ms`, in
+  // (due_at, case_id, timer_id) order.
+  virtual Result<std::vector<TimerRow>> ClaimDueTimers(const std::string& node, int64_t now_ms,
+                                                       int64_t lease_ms, int limit) = 0;
+  // The case's pending timers in due order (for pages and tests).
+  virtual Result<std::vector<TimerRow>> GetTimers(const std::string& case_id) = 0;
+  // Number of pending timers (metrics).
+  virtual Result<int64_t> CountTimers() = 0;
+
+  // ---- outbox ----
+  // Like ClaimDueTimers, for pending rows whose next_attempt_at <= now_ms.
+  virtual Result<std::vector<OutboxRow>> ClaimOutbox(const std::string& node, int64_t now_ms,
+                                                     int64_t lease_ms, int limit) = 0;
+  virtual Status MarkDelivered(int64_t outbox_id) = 0;
+  // Records a failed attempt: attempts + 1, last_error, and either a next
+  // attempt at `next_attempt_at_ms` or status dead when `dead`.
+  virtual Status MarkFailed(int64_t outbox_id, const std::string& error, int64_t next_attempt_at_ms,
+                            bool dead) = 0;
+  virtual Result<std::vector<OutboxRow>> GetOutbox(const std::string& case_id) = 0;
+};
+
+}  // namespace zgtflow::store
