@@ -20,14 +20,6 @@ using gen::FlowParser;
 // The lexer sends `# …` comments to this channel (FlowLexer.g4).
 constexpr size_t kCommentChannel = 2;
 
-int CountCodePoints(const std::string& text) {
-  int count = 0;
-  for (unsigned char c : text) {
-    if ((c & 0xC0) != 0x80) ++count;
-  }
-  return count;
-}
-
 // Which keyword introduced the names that follow it in a rule with several
 // name lists (transition: BY roles, REQUIRE fields, ARROW target).
 enum class NameSlot { kNone, kRoles, kRequired, kTarget };
@@ -56,7 +48,9 @@ class Builder {
     if (stop != nullptr && stop->getTokenIndex() >= start->getTokenIndex() &&
         stop->getType() != antlr4::Token::EOF) {
       span.end_line = static_cast<int>(stop->getLine());
-      int length = CountCodePoints(stop->getText());
+      // Token indices count code points (the input stream is UTF-32), so the
+      // length needs no copy of the token's text.
+      int length = static_cast<int>(stop->getStopIndex() - stop->getStartIndex() + 1);
       span.end_column = static_cast<int>(stop->getCharPositionInLine()) + (length > 0 ? length : 1);
     }
     return span;
@@ -117,10 +111,22 @@ class Builder {
   // ---- Terminals ----
 
   std::string Unescape(antlr4::tree::TerminalNode* node);
+  // The text of a rule that matched one token (`name`, `enumValue`), read
+  // from the token: RuleContext::getText() walks and concatenates children.
+  static std::string SingleTokenText(antlr4::ParserRuleContext* ctx) {
+    if (ctx == nullptr) return "";
+    if (ctx->children.size() == 1) {
+      if (auto* terminal = dynamic_cast<antlr4::tree::TerminalNode*>(ctx->children[0])) {
+        return terminal->getSymbol()->getText();
+      }
+    }
+    return ctx->getText();  // Error recovery left it empty or odd.
+  }
+
   Name BuildName(FlowParser::NameContext* ctx) {
     Name name;
     name.span = SpanOf(ctx);
-    if (ctx != nullptr) name.text = ctx->getText();
+    name.text = SingleTokenText(ctx);
     return name;
   }
 
@@ -304,7 +310,7 @@ Name Builder::BuildCalendarName(FlowParser::CalendarNameContext* ctx) {
   if (ctx == nullptr) return name;
   for (size_t i = 0; i < ctx->name().size(); ++i) {
     if (i > 0) name.text += "-";
-    name.text += ctx->name(i)->getText();
+    name.text += SingleTokenText(ctx->name(i));
   }
   return name;
 }
@@ -364,7 +370,7 @@ TypeRef Builder::BuildTypeRef(FlowParser::TypeRefContext* ctx) {
     type.kind = TypeKind::kParty;
     type.party_role = BuildName(party->name());
   } else if (auto* simple = dynamic_cast<FlowParser::SimpleTypeContext*>(ctx)) {
-    std::string name = simple->name() != nullptr ? simple->name()->getText() : "";
+    std::string name = SingleTokenText(simple->name());
     if (name == "text") type.kind = TypeKind::kText;
     else if (name == "number") type.kind = TypeKind::kNumber;
     else if (name == "bool") type.kind = TypeKind::kBool;
@@ -386,7 +392,7 @@ void Builder::BuildEnumValue(FlowParser::EnumValueContext* ctx, TypeRef* type) {
     value.text = Unescape(ctx->STRING());
     quoted = true;
   } else {
-    value.text = ctx->getText();
+    value.text = SingleTokenText(ctx->name() != nullptr ? static_cast<antlr4::ParserRuleContext*>(ctx->name()) : ctx);
   }
   type->enum_values.push_back(std::move(value));
   type->enum_quoted.push_back(quoted);
@@ -535,7 +541,7 @@ Name Builder::BuildEventName(FlowParser::EventNameContext* ctx) {
   if (ctx == nullptr) return name;
   for (size_t i = 0; i < ctx->name().size(); ++i) {
     if (i > 0) name.text += ".";
-    name.text += ctx->name(i)->getText();
+    name.text += SingleTokenText(ctx->name(i));
   }
   return name;
 }
@@ -818,14 +824,14 @@ Expr Builder::BuildExpr(FlowParser::ExprContext* ctx) {
     e.kind = ExprKind::kNow;
   } else if (auto* call = dynamic_cast<FlowParser::CallExprContext*>(ctx)) {
     e.kind = ExprKind::kCall;
-    e.text = call->name() != nullptr ? call->name()->getText() : "";
+    e.text = SingleTokenText(call->name());
     for (auto* arg : call->expr()) e.children.push_back(BuildExpr(arg));
   } else if (auto* list = dynamic_cast<FlowParser::ListExprContext*>(ctx)) {
     e = list->listLit() != nullptr ? BuildListLit(list->listLit()) : Expr{};
     e.kind = ExprKind::kList;
   } else if (auto* ref = dynamic_cast<FlowParser::RefExprContext*>(ctx)) {
     e.kind = ExprKind::kRef;
-    for (auto* name : ref->name()) e.path.push_back(name->getText());
+    for (auto* name : ref->name()) e.path.push_back(SingleTokenText(name));
   }
   return e;
 }
