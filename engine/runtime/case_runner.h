@@ -1,0 +1,136 @@
+// ⑥ CaseRunner — start here for the runtime: one input to one stored case is
+// read case → core::Step → ONE Store::CommitStep (case row, hash-chained
+// history entry, timer rows, outbox rows), then the follow-ups the step's
+// effects ask for (child cases, child.done to a parent, `send … matching`).
+//
+// Decisions (issue 5):
+// - A refused input is not an error: Create and Submit return a CaseView
+//   whose `rejection` is set and nothing is stored (the HTTP layer maps the
+//   core::Rejection code to 409/422). A Status error means the runtime could
+//   not do its job: kNotFound (no such case or workflow), kConflict (a stale
+//   expected_revision, or retries exhausted), kInvalidArgument (bad data
+//   JSON), kUnavailable/kInternal from the store or a broken snapshot.
+// - The clock is read once per Create/Submit; that instant is StepClock::now
+//   and the history's at_ms, and is kept across conflict retries.
+// - Without expected_revision a kConflict from the store is retried (reload,
+//   Step again) up to Options::max_attempts times; with one it is returned.
+// - Timer rows are the difference between the pending timers before and
+//   after the step (net of a timer scheduled and cancelled in one step); a
+//   kTimerFired input deletes its timer through StepCommit::fired_timer.
+// - Outbox: kNotify → adapter "notify", payload {case_id, workflow, role,
+//   text}; kCallAdapter → the adapter the effect names, payload {case_id,
+//   workflow, operation, arguments, call_id}. Idempotency key
+//   "<case>:<seq>:<n>" (n counts the step's outbox rows from 0). kRecord
+//   stays in the history only.
+// - Follow-ups run after the commit, in order, each its own step:
+//   kStartChild creates case "<parent id>.<child_index + 1>" (deterministic,
+//   so a repeated start is a kConflict that is ignored) with parent_id set,
+//   started by the child workflow's first start role, actor_party = parent;
+//   a completed child sends kChildDone (event = its workflow id) to its
+//   parent; kSendToCases submits the event to every case of the workflow
+//   whose field equals the value. Refusals of follow-ups are ignored (as
+//   engine/scenario/case_set does); their other failures are listed in
+//   CaseView::follow_up_errors. A crash between the commit and a follow-up
+//   loses that follow-up (not yet recovered from the history; see report).
+// - case_in(…) queries are answered from the store (ListCases by workflow
+//   and state, then the field compared by display value) and recorded in the
+//   input's facts, so Replay needs no store.
+// Thread-safe when the Store, registry and clock are (they are).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/base/status.h"
+#include "engine/calendar/calendar.h"
+#include "engine/core/case_state.h"
+#include "engine/core/effect.h"
+#include "engine/core/input.h"
+#include "engine/core/rejection.h"
+#include "engine/model/workflow.h"
+#include "engine/runtime/clock.h"
+#include "engine/runtime/definition_registry.h"
+#include "engine/store/store.h"
+
+namespace zgtflow::runtime {
+
+// role → the parties acting in it.
+using Parties = std::map<std::string, std::vector<std::string>>;
+
+// A case as one Create or Submit left it.
+struct CaseView {
+  store::CaseRow row;                          // As committed (as read, when refused).
+  core::CaseState state;                       // Decoded row.snapshot.
+  std::shared_ptr<const model::Workflow> workflow;
+  std::vector<core::Effect> effects;           // Of the step just applied; empty when refused.
+  std::optional<core::Rejection> rejection;    // Set: the input was refused, nothing stored.
+  std::vector<std::string> follow_up_errors;   // Follow-ups that failed (not refusals).
+
+  bool accepted() const { return !rejection.has_value(); }
+};
+
+class CaseRunner {
+ public:
+  struct Options {
+    int max_attempts = 5;           // CommitStep attempts on kConflict without expected_revision.
+    size_t max_follow_ups = 10000;  // Bound on inputs following from one input.
+  };
+
+  // None owned; all outlive the runner. `calendar` may be null (working days fail).
+  CaseRunner(store::Store* store, DefinitionRegistry* registry, Clock* clock,
+             const calendar::Calendar* calendar);
+  CaseRunner(store::Store* store, DefinitionRegistry* registry, Clock* clock,
+             const calendar::Calendar* calendar, Options options);
+
+  // Starts a case of the newest version of `workflow_id`: Input::Start by
+  // `actor_role` (acting party `party`) with `data_json` (a JSON object,
+  // "" = {}) as payload, `start_event` naming the start event ("" = the first
+  // that applies). `case_id` "" = a fresh random id "<workflow>-<16 hex>".
+  Result<CaseView> Create(const std::string& workflow_id, const std::string& actor_role,
+                          const std::string& party, const std::string& data_json,
+                          const Parties& parties = {}, const std::string& start_event = "",
+                          const std::string& case_id = "");
+
+  // Applies `input` to the stored case. With `expected_revision`, a case at
+  // another revision is kConflict (nothing applied).
+  Result<CaseView> Submit(const std::string& case_id, core::Input input,
+                          std::optional<int64_t> expected_revision = std::nullopt);
+
+  // The stored case, decoded.
+  Result<CaseView> Load(const std::string& case_id);
+
+ private:
+  struct FollowUp {
+    enum class Kind { kStartChild, kSubmit } kind = Kind::kSubmit;
+    std::string case_id;                 // kSubmit: the receiver; kStartChild: the child's id.
+    core::Input input;
+    std::string workflow;                // kStartChild.
+    std::string parent_id;               // kStartChild.
+  };
+
+  Result<CaseView> CreateOne(std::shared_ptr<const model::Workflow> workflow, core::Input input,
+                             const std::string& parties_json, const std::string& parent_id,
+                             const std::string& case_id, std::vector<FollowUp>* follow_ups);
+  Result<CaseView> SubmitOne(const std::string& case_id, core::Input input,
+                             std::optional<int64_t> expected_revision,
+                             std::vector<FollowUp>* follow_ups);
+  // Runs the queued follow-ups (and theirs) and notes failures in `view`.
+  void Drain(std::vector<FollowUp> queue, CaseView* view);
+  // The input with Input::facts answering the workflow's case_in queries.
+  Result<core::Input> Answered(const model::Workflow& workflow, const core::CaseState& state,
+                               core::Input input);
+  // Queues what the committed step's effects ask for after the commit.
+  Status QueueFollowUps(const CaseView& view, std::vector<FollowUp>* follow_ups);
+
+  store::Store* store_;
+  DefinitionRegistry* registry_;
+  Clock* clock_;
+  const calendar::Calendar* calendar_;
+  Options options_;
+};
+
+}  // namespace zgtflow::runtime

@@ -1,0 +1,63 @@
+// ⑥ TimerWorker: fires the durable timers that fell due. Claims due timer
+// rows from the Store (with a lease, so several nodes share the work and a
+// dead node's claims are taken over once the lease runs out) and submits
+// Input::TimerFired for each, in due order.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "engine/base/status.h"
+#include "engine/runtime/case_runner.h"
+#include "engine/runtime/clock.h"
+#include "engine/store/store.h"
+
+namespace zgtflow::runtime {
+
+class TimerWorker {
+ public:
+  // None owned; all outlive the worker. `node` names this process in claims;
+  // `lease_ms` is how long a claim keeps other nodes off a timer.
+  TimerWorker(store::Store* store, CaseRunner* runner, Clock* clock, std::string node,
+              int64_t lease_ms);
+  ~TimerWorker();  // Stops the loop if Start() ran.
+
+  // Claims up to `limit` timers due at the clock's now, in (due, case, timer)
+  // order, and submits each as Input::TimerFired. Idempotent per (case,
+  // timer): a timer its case no longer has pending (fired already, by this
+  // or another node) is refused by Step as "unknown-timer" and just dropped;
+  // so is any other refusal (it stays in the history of nothing). Returns how
+  // many firings were applied; the first store failure otherwise (firings
+  // before it stay applied).
+  Result<int> RunOnce(int limit);
+
+  // Optional background loop: RunOnce(limit) every `period_ms` of wall time
+  // (and at once again while a batch came back full) until Stop(). Tests
+  // call RunOnce directly and never need this.
+  void Start(int64_t period_ms, int limit = 100);
+  void Stop();
+
+  // Refusals and errors seen so far (for metrics and tests).
+  int64_t dropped() const { return dropped_.load(); }
+  int64_t failed() const { return failed_.load(); }
+
+ private:
+  store::Store* store_;
+  CaseRunner* runner_;
+  Clock* clock_;
+  std::string node_;
+  int64_t lease_ms_;
+  std::atomic<int64_t> dropped_{0};
+  std::atomic<int64_t> failed_{0};
+
+  std::thread thread_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stopping_ = false;
+};
+
+}  // namespace zgtflow::runtime
