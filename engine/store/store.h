@@ -13,6 +13,31 @@
 // - Failures of the database are Status kUnavailable (retryable) or kInternal;
 //   no method throws.
 // Thread safety: every method may be called from several threads at once.
+//
+// Malformed commits (added by the store engineer; engine/store/commit_rules.h
+// checks the first group for every backend). CommitStep writes nothing and
+// returns:
+// - kInvalidArgument when: case_row.id is empty; create without
+//   expected_revision 0 and case_row.revision 1; an update whose
+//   case_row.revision is not expected_revision + 1; history.seq differs from
+//   case_row.revision; a history, timer or outbox row names another case
+//   (an empty case_id is filled with the case's id); add_timers repeats a
+//   timer id, or adds one still pending after this commit's cancel_timers and
+//   fired_timer are deleted (deletes apply before inserts, so cancel + add of
+//   one id replaces the timer); state is not "" or a JSON array of strings;
+//   parties is not "" or a JSON object of arrays of strings.
+// - kConflict: create of an existing id; stored revision != expected_revision.
+// - kNotFound: an update of a case that does not exist.
+// Cancelling or firing a timer that is not pending is not an error.
+// Rows are stored as given, except: outbox ids are assigned (increasing),
+// claims of new timer and outbox rows are cleared, and the whole case row is
+// replaced on update. next_due_ms is the runtime's value; the store does not
+// derive it from the timers.
+// Lists: CaseFilter::limit <= 0 means no limit. overdue=false selects cases
+// with no next_due_ms or next_due_ms >= now_ms. A lease has expired when
+// claimed_until_ms <= now_ms. ClaimOutbox orders by (next_attempt_at_ms, id);
+// MarkDelivered and MarkFailed clear the claim and return kNotFound for an
+// unknown id. GetOutbox lists every row of the case (any status) by id.
 #pragma once
 
 #include <memory>

@@ -1,0 +1,896 @@
+// ⑤ The Store conformance suite: the one behaviour every backend must have
+// (temporal's common/persistence/tests). Each clause of store.h is a test case.
+//
+// To run it on a backend, write tests/engine/store/<backend>_store_test.cc:
+//
+//   #include "tests/engine/store/store_conformance.h"
+//   namespace {
+//   // Returns a NEW, EMPTY store (no rows in any table), or nullptr when it
+//   // cannot (the test then fails saying so). Called once per test case.
+//   std::unique_ptr<zgtflow::store::Store> MakeFreshStore() { … }
+//   }  // namespace
+//   ZGT_STORE_CONFORMANCE("postgres", MakeFreshStore)
+//
+// The first argument prefixes every test name ("postgres: …"); the second is
+// any callable returning std::unique_ptr<Store>. Every case is tagged [store].
+// The suite never sleeps: times are plain numbers passed as now_ms.
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+#include "engine/store/store.h"
+
+namespace zgtflow::store::conformance {
+
+using StoreFactory = std::function<std::unique_ptr<Store>()>;
+
+inline std::unique_ptr<Store> Fresh(const StoreFactory& make) {
+  std::unique_ptr<Store> store = make();
+  INFO("the factory could not make a fresh store");
+  REQUIRE(store != nullptr);
+  return store;
+}
+
+// A commit creating case `id` at revision 1, at time `at_ms`.
+inline StepCommit Create(const std::string& id, int64_t at_ms = 1000,
+                         const std::string& workflow = "rectification",
+                         const std::string& state = "[\"rectifying\"]") {
+  StepCommit commit;
+  commit.create = true;
+  commit.expected_revision = 0;
+  CaseRow& row = commit.case_row;
+  row.id = id;
+  row.workflow = workflow;
+  row.version = "0123456789abcdef";
+  row.state = state;
+  row.snapshot = "{\"revision\":1}";
+  row.data = "{\"title\":\"t\"}";
+  row.parties = "{\"responsible_unit\":[\"unit-a\"]}";
+  row.revision = 1;
+  row.created_at_ms = at_ms;
+  row.updated_at_ms = at_ms;
+  commit.history.case_id = id;
+  commit.history.seq = 1;
+  commit.history.input = "{\"kind\":\"start\"}";
+  commit.history.actor = "supervisor";
+  commit.history.effects = "[]";
+  commit.history.at_ms = at_ms;
+  commit.history.hash = "h1";
+  return commit;
+}
+
+// The next step after `row`, at `at_ms`.
+inline StepCommit Next(const CaseRow& row, int64_t at_ms) {
+  StepCommit commit;
+  commit.case_row = row;
+  commit.case_row.revision = row.revision + 1;
+  commit.case_row.updated_at_ms = at_ms;
+  commit.expected_revision = row.revision;
+  commit.history.case_id = row.id;
+  commit.history.seq = row.revision + 1;
+  commit.history.input = "{\"kind\":\"event\",\"name\":\"e" + std::to_string(row.revision + 1) + "\"}";
+  commit.history.actor = "responsible_unit";
+  commit.history.effects = "[]";
+  commit.history.at_ms = at_ms;
+  commit.history.prev_hash = "h" + std::to_string(row.revision);
+  commit.history.hash = "h" + std::to_string(row.revision + 1);
+  return commit;
+}
+
+inline TimerRow Timer(uint32_t id, int64_t due_at_ms, const std::string& state = "rectifying") {
+  TimerRow timer;
+  timer.timer_id = id;
+  timer.due_at_ms = due_at_ms;
+  timer.state = state;
+  return timer;
+}
+
+inline OutboxRow Out(const std::string& adapter, const std::string& key, int64_t at_ms = 0) {
+  OutboxRow out;
+  out.adapter = adapter;
+  out.payload = "{\"to\":\"unit-a\"}";
+  out.idempotency_key = key;
+  out.next_attempt_at_ms = at_ms;
+  return out;
+}
+
+inline CaseRow Get(Store& store, const std::string& id) {
+  auto row = store.GetCase(id);
+  INFO("GetCase(" << id << "): " << row.status().message());
+  REQUIRE(row.ok());
+  return *row;
+}
+
+inline void Commit(Store& store, const StepCommit& commit) {
+  Status status = store.CommitStep(commit);
+  INFO("CommitStep(" << commit.case_row.id << " r" << commit.case_row.revision
+                     << "): " << status.message());
+  REQUIRE(status.ok());
+}
+
+template <typename T>
+T Must(Result<T> result) {
+  INFO(result.status().message());
+  REQUIRE(result.ok());
+  return std::move(result).value();
+}
+
+inline std::vector<std::string> Ids(const std::vector<CaseRow>& rows) {
+  std::vector<std::string> ids;
+  for (const auto& row : rows) ids.push_back(row.id);
+  return ids;
+}
+
+inline std::vector<std::string> Ids(const std::vector<TimerRow>& rows) {
+  std::vector<std::string> ids;
+  for (const auto& row : rows) ids.push_back(row.case_id + "/" + std::to_string(row.timer_id));
+  return ids;
+}
+
+// What one case has in the store, to show a refused commit changed nothing.
+struct CaseTrace {
+  int64_t revision = 0;
+  std::string state;
+  std::vector<int64_t> history_seqs;
+  std::vector<std::string> timers;
+  std::vector<std::string> outbox_keys;
+  int64_t timer_count = 0;
+  bool operator==(const CaseTrace& o) const {
+    return revision == o.revision && state == o.state && history_seqs == o.history_seqs &&
+           timers == o.timers && outbox_keys == o.outbox_keys && timer_count == o.timer_count;
+  }
+};
+
+inline CaseTrace Trace(Store& store, const std::string& id) {
+  CaseTrace trace;
+  auto row = store.GetCase(id);
+  if (row.ok()) {
+    trace.revision = row->revision;
+    trace.state = row->state;
+  }
+  for (const auto& h : Must(store.GetHistory(id))) trace.history_seqs.push_back(h.seq);
+  trace.timers = Ids(Must(store.GetTimers(id)));
+  for (const auto& o : Must(store.GetOutbox(id))) trace.outbox_keys.push_back(o.idempotency_key);
+  trace.timer_count = Must(store.CountTimers());
+  return trace;
+}
+
+// ---- definitions ----
+
+inline void DefinitionsInsertOnceAndListInOrder(const StoreFactory& make) {
+  auto store = Fresh(make);
+  DefinitionRow v2{"rectification", "00000000000000b2", "workflow rectification {}", "w/r.flow", 200};
+  DefinitionRow v1{"rectification", "00000000000000a1", "workflow rectification {  }", "w/r.flow", 100};
+  DefinitionRow inc{"incident", "00000000000000c3", "workflow incident {}", "w/i.flow", 300};
+  REQUIRE(store->PutDefinition(v2).ok());
+  REQUIRE(store->PutDefinition(inc).ok());
+  REQUIRE(store->PutDefinition(v1).ok());
+  DefinitionRow again = v1;
+  again.source = "changed";
+  again.deployed_at_ms = 999;
+  REQUIRE(store->PutDefinition(again).ok());  // Same (workflow, version): nothing changes.
+  auto rows = Must(store->ListDefinitions());
+  REQUIRE(rows.size() == 3);
+  CHECK(rows[0].workflow == "incident");
+  CHECK(rows[1].version == "00000000000000a1");
+  CHECK(rows[1].source == "workflow rectification {  }");
+  CHECK(rows[1].deployed_at_ms == 100);
+  CHECK(rows[1].source_path == "w/r.flow");
+  CHECK(rows[2].version == "00000000000000b2");
+}
+
+// ---- cases ----
+
+inline void CreatedCaseReadsBackWithHistorySeqOne(const StoreFactory& make) {
+  auto store = Fresh(make);
+  StepCommit create = Create("c1", 1000);
+  create.case_row.next_due_ms = 5000;
+  create.case_row.parent_id = "";
+  Commit(*store, create);
+  CaseRow row = Get(*store, "c1");
+  CHECK(row.workflow == "rectification");
+  CHECK(row.version == "0123456789abcdef");
+  CHECK(row.status == CaseStatus::kRunning);
+  CHECK(row.state == "[\"rectifying\"]");
+  CHECK(row.snapshot == "{\"revision\":1}");
+  CHECK(row.data == "{\"title\":\"t\"}");
+  CHECK(row.parties == "{\"responsible_unit\":[\"unit-a\"]}");
+  CHECK(row.parent_id.empty());
+  CHECK(row.revision == 1);
+  CHECK(row.created_at_ms == 1000);
+  CHECK(row.updated_at_ms == 1000);
+  REQUIRE(row.next_due_ms.has_value());
+  CHECK(*row.next_due_ms == 5000);
+  auto history = Must(store->GetHistory("c1"));
+  REQUIRE(history.size() == 1);
+  CHECK(history[0].case_id == "c1");
+  CHECK(history[0].seq == 1);
+  CHECK(history[0].input == "{\"kind\":\"start\"}");
+  CHECK(history[0].actor == "supervisor");
+  CHECK(history[0].effects == "[]");
+  CHECK(history[0].at_ms == 1000);
+  CHECK(history[0].prev_hash.empty());
+  CHECK(history[0].hash == "h1");
+}
+
+inline void UnknownCaseIsNotFoundWithEmptyHistory(const StoreFactory& make) {
+  auto store = Fresh(make);
+  auto row = store->GetCase("nope");
+  REQUIRE_FALSE(row.ok());
+  CHECK(row.status().code() == StatusCode::kNotFound);
+  CHECK(Must(store->GetHistory("nope")).empty());
+  CHECK(Must(store->GetTimers("nope")).empty());
+  CHECK(Must(store->GetOutbox("nope")).empty());
+  CHECK(Must(store->ListChildren("nope")).empty());
+}
+
+inline void StepsAppendHistoryAndReplaceTheCaseRow(const StoreFactory& make) {
+  auto store = Fresh(make);
+  Commit(*store, Create("c1", 1000));
+  CaseRow row = Get(*store, "c1");
+  for (int i = 0; i < 4; ++i) {
+    StepCommit next = Next(row, 2000 + i);
+    next.case_row.state = "[\"reviewing\",\"waiting\"]";
+    next.case_row.data = "{\"n\":" + std::to_string(i) + "}";
+    next.case_row.status = i == 3 ? CaseStatus::kCompleted : CaseStatus::kRunning;
+    next.case_row.next_due_ms = std::nullopt;
+    Commit(*store, next);
+    row = Get(*store, "c1");
+  }
+  CHECK(row.revision == 5);
+  CHECK(row.updated_at_ms == 2003);
+  CHECK(row.created_at_ms == 1000);
+  CHECK(row.status == CaseStatus::kCompleted);
+  CHECK(row.data == "{\"n\":3}");
+  CHECK(row.state == "[\"reviewing\",\"waiting\"]");
+  CHECK_FALSE(row.next_due_ms.has_value());
+  auto history = Must(store->GetHistory("c1"));
+  REQUIRE(history.size() == 5);
+  for (size_t i = 0; i < history.size(); ++i) CHECK(history[i].seq == static_cast<int64_t>(i + 1));
+  CHECK(history[4].prev_hash == "h4");
+  CHECK(history[4].hash == "h5");
+  CHECK(history[4].at_ms == 2003);
+}
+
+inline void CreatingAnIdTwiceIsAConflictThatWritesNothing(const StoreFactory& make) {
+  auto store = Fresh(make);
+  Commit(*store, Create("c1", 1000));
+  CaseTrace before = Trace(*store, "c1");
+  StepCommit again = Create("c1", 1500, "incident");
+  again.add_timers.push_back(Timer(1, 9000));
+  again.outbox.push_back(Out("log", "c1:1:0"));
+  Status status = store->CommitStep(again);
+  CHECK(status.code() == StatusCode::kConflict);
+  CHECK(Trace(*store, "c1") == before);
+  CHECK(Get(*store, "c1").workflow == "rectification");
+}
+
+inline void AStaleRevisionIsAConflictThatWritesNothing(const StoreFactory& make) {
+  auto store = Fresh(make);
+  StepCommit create = Create("c1", 1000);
+  create.add_timers.push_back(Timer(1, 9000));
+  create.outbox.push_back(Out("log", "c1:1:0"));
+  Commit(*store, create);
+  CaseRow first = Get(*store, "c1");
+  Commit(*store, Next(first, 2000));
+  CaseTrace before = Trace(*store, "c1");
+  StepCommit stale = Next(first, 3000);  // Read at revision 1; the store is at 2.
+  stale.case_row.state = "[\"closed\"]";
+  stale.add_timers.push_back(Timer(2, 9500));
+  stale.cancel_timers.push_back(1);
+  stale.outbox.push_back(Out("webhook", "c1:2:0"));
+  Status status = store->CommitStep(stale);
+  CHECK(status.code() == StatusCode::kConflict);
+  CHECK(Trace(*store, "c1") == before);
+  CHECK(before.revision == 2);
+  CHECK(before.timers == std::vector<std::string>{"c1/1"});
+  CHECK(Must(store->GetHistory("c1"))[1].at_ms == 2000);
+}
+
+inline void AnUpdateOfAnUnknownCaseIsNotFound(const StoreFactory& make) {
+  auto store = Fresh(make);
+  CaseRow ghost = Create("ghost").case_row;
+  StepCommit next = Next(ghost, 2000);
+  next.outbox.push_back(Out("log", "ghost:2:0"));
+  CHECK(store->CommitStep(next).code() == StatusCode::kNotFound);
+  CHECK(Must(store->ListCaseIds()).empty());
+  CHECK(Must(store->GetOutbox("ghost")).empty());
+}
+
+inline void CommitsBreakingTheRulesAreRefusedAndWriteNothing(const StoreFactory& make) {
+  auto store = Fresh(make);
+  StepCommit create = Create("c1", 1000);
+  create.add_timers.push_back(Timer(1, 9000));
+  Commit(*store, create);
+  CaseRow row = Get(*store, "c1");
+  CaseTrace before = Trace(*store, "c1");
+  auto refused = [&](StepCommit commit, StatusCode code) {
+    commit.add_timers.push_back(Timer(7, 8000));
+    commit.outbox.push_back(Out("log", "c1:x:0"));
+    Status status = store->CommitStep(commit);
+    CHECK(status.code() == code);
+    CHECK(Trace(*store, "c1") == before);
+  };
+  {
+    INFO("the history seq differs from the case revision");
+    StepCommit commit = Next(row, 2000);
+    commit.history.seq = 3;
+    refused(commit, StatusCode::kInvalidArgument);
+  }
+  {
+    INFO("the revision jumps by two");
+    StepCommit commit = Next(row, 2000);
+    commit.case_row.revision = 3;
+    commit.history.seq = 3;
+    refused(commit, StatusCode::kInvalidArgument);
+  }
+  {
+    INFO("a timer id still pending is added again");
+    StepCommit commit = Next(row, 2000);
+    commit.add_timers.push_back(Timer(1, 9999));
+    refused(commit, StatusCode::kInvalidArgument);
+  }
+  {
+    INFO("one timer id is added twice in one commit");
+    StepCommit commit = Next(row, 2000);
+    commit.add_timers.push_back(Timer(3, 9999));
+    commit.add_timers.push_back(Timer(3, 9998));
+    refused(commit, StatusCode::kInvalidArgument);
+  }
+  {
+    INFO("the history entry names another case");
+    StepCommit commit = Next(row, 2000);
+    commit.history.case_id = "c2";
+    refused(commit, StatusCode::kInvalidArgument);
+  }
+  {
+    INFO("a timer names another case");
+    StepCommit commit = Next(row, 2000);
+    TimerRow timer = Timer(4, 9000);
+    timer.case_id = "c2";
+    commit.add_timers.push_back(timer);
+    refused(commit, StatusCode::kInvalidArgument);
+  }
+  {
+    INFO("an outbox row names another case");
+    StepCommit commit = Next(row, 2000);
+    OutboxRow out = Out("log", "c2:2:0");
+    out.case_id = "c2";
+    commit.outbox.push_back(out);
+    refused(commit, StatusCode::kInvalidArgument);
+  }
+  {
+    INFO("the state column is not a JSON array of names");
+    StepCommit commit = Next(row, 2000);
+    commit.case_row.state = "rectifying";
+    refused(commit, StatusCode::kInvalidArgument);
+  }
+  {
+    INFO("the parties column is not a JSON object of name lists");
+    StepCommit commit = Next(row, 2000);
+    commit.case_row.parties = "{\"responsible_unit\":\"unit-a\"}";
+    refused(commit, StatusCode::kInvalidArgument);
+  }
+  {
+    INFO("the case has no id");
+    StepCommit commit = Create("", 1000);
+    CHECK(store->CommitStep(commit).code() == StatusCode::kInvalidArgument);
+  }
+  {
+    INFO("a create not at revision 1");
+    StepCommit commit = Create("c9", 1000);
+    commit.case_row.revision = 2;
+    commit.history.seq = 2;
+    CHECK(store->CommitStep(commit).code() == StatusCode::kInvalidArgument);
+    CHECK_FALSE(store->GetCase("c9").ok());
+    CHECK(Must(store->GetHistory("c9")).empty());
+  }
+  // The refusals left the case usable.
+  Commit(*store, Next(row, 3000));
+  CHECK(Get(*store, "c1").revision == 2);
+}
+
+inline void EmptyCaseIdsInRowsAreFilledWithTheCaseId(const StoreFactory& make) {
+  auto store = Fresh(make);
+  StepCommit create = Create("c1", 1000);
+  create.history.case_id = "";
+  create.add_timers.push_back(Timer(1, 9000));  // case_id "".
+  create.outbox.push_back(Out("log", "c1:1:0"));  // case_id "".
+  Commit(*store, create);
+  CHECK(Must(store->GetHistory("c1"))[0].case_id == "c1");
+  CHECK(Must(store->GetTimers("c1"))[0].case_id == "c1");
+  CHECK(Must(store->GetOutbox("c1"))[0].case_id == "c1");
+}
+
+// ---- lists ----
+
+// Cases a (rectification, rectifying, unit-a), b (rectification, reviewing,
+// unit-b), c (incident, [responding, reporting], unit-a and unit-c).
+inline void SeedThreeCases(Store& store) {
+  StepCommit a = Create("a", 1000, "rectification", "[\"rectifying\"]");
+  a.case_row.next_due_ms = 5000;
+  Commit(store, a);
+  StepCommit b = Create("b", 2000, "rectification", "[\"reviewing\"]");
+  b.case_row.parties = "{\"responsible_unit\":[\"unit-b\"]}";
+  b.case_row.next_due_ms = 9000;
+  Commit(store, b);
+  StepCommit c = Create("c", 3000, "incident", "[\"responding\",\"reporting\"]");
+  c.case_row.parties = "{\"reporter\":[\"unit-c\"],\"responsible_unit\":[\"unit-x\",\"unit-a\"]}";
+  Commit(store, c);
+}
+
+inline void ListsFilterByWorkflowStateAndParty(const StoreFactory& make) {
+  auto store = Fresh(make);
+  SeedThreeCases(*store);
+  auto list = [&](CaseFilter filter) { return Ids(Must(store->ListCases(filter))); };
+  using V = std::vector<std::string>;
+  CaseFilter all;
+  CHECK(list(all) == V{"c", "b", "a"});
+  CaseFilter workflow;
+  workflow.workflow = "rectification";
+  CHECK(list(workflow) == V{"b", "a"});
+  CaseFilter state;
+  state.state = "reporting";
+  CHECK(list(state) == V{"c"});
+  state.state = "report";  // Whole names only.
+  CHECK(list(state).empty());
+  CaseFilter party;
+  party.party = "unit-a";
+  CHECK(list(party) == V{"c", "a"});
+  party.party = "responsible_unit";  // Roles are not parties.
+  CHECK(list(party).empty());
+  CaseFilter both;
+  both.workflow = "rectification";
+  both.party = "unit-a";
+  CHECK(list(both) == V{"a"});
+}
+
+inline void ListsFilterOverdueCasesAgainstNow(const StoreFactory& make) {
+  auto store = Fresh(make);
+  SeedThreeCases(*store);  // a due 5000, b due 9000, c none.
+  auto list = [&](bool overdue, int64_t now) {
+    CaseFilter filter;
+    filter.overdue = overdue;
+    filter.now_ms = now;
+    return Ids(Must(store->ListCases(filter)));
+  };
+  using V = std::vector<std::string>;
+  CHECK(list(true, 4000).empty());
+  CHECK(list(true, 5000).empty());  // Due at now is not yet overdue.
+  CHECK(list(true, 5001) == V{"a"});
+  CHECK(list(true, 10000) == V{"b", "a"});
+  CHECK(list(false, 5001) == V{"c", "b"});
+}
+
+inline void ListsOrderByLatestUpdateThenIdAndPage(const StoreFactory& make) {
+  auto store = Fresh(make);
+  Commit(*store, Create("m", 1000));
+  Commit(*store, Create("k", 1000));
+  Commit(*store, Create("z", 500));
+  Commit(*store, Create("a", 200));
+  Commit(*store, Next(Get(*store, "a"), 3000));  // Updated last: first.
+  auto page = [&](int limit, int offset) {
+    CaseFilter filter;
+    filter.limit = limit;
+    filter.offset = offset;
+    return Ids(Must(store->ListCases(filter)));
+  };
+  using V = std::vector<std::string>;
+  CHECK(page(50, 0) == V{"a", "k", "m", "z"});
+  CHECK(page(2, 0) == V{"a", "k"});
+  CHECK(page(2, 2) == V{"m", "z"});
+  CHECK(page(2, 3) == V{"z"});
+  CHECK(page(2, 4).empty());
+  CHECK(page(0, 1) == V{"k", "m", "z"});  // limit <= 0: no limit.
+}
+
+inline void ChildrenAreListedByCreationTimeThenId(const StoreFactory& make) {
+  auto store = Fresh(make);
+  Commit(*store, Create("parent", 1000));
+  Commit(*store, Create("other", 1000));
+  for (auto [id, at] : std::vector<std::pair<std::string, int64_t>>{
+           {"k2", 3000}, {"k1", 2000}, {"k0", 3000}, {"stranger", 1500}}) {
+    StepCommit child = Create(id, at, "evidence");
+    if (id != "stranger") child.case_row.parent_id = "parent";
+    else child.case_row.parent_id = "other";
+    Commit(*store, child);
+  }
+  CHECK(Ids(Must(store->ListChildren("parent"))) == std::vector<std::string>{"k1", "k0", "k2"});
+  CHECK(Get(*store, "k1").parent_id == "parent");
+  CHECK(Ids(Must(store->ListChildren("k1"))).empty());
+}
+
+inline void CaseIdsAndTimerCountCoverEveryCase(const StoreFactory& make) {
+  auto store = Fresh(make);
+  CHECK(Must(store->CountTimers()) == 0);
+  StepCommit a = Create("a", 1000);
+  a.add_timers = {Timer(1, 5000), Timer(2, 6000)};
+  Commit(*store, a);
+  StepCommit b = Create("b", 1000);
+  b.add_timers = {Timer(1, 7000)};
+  Commit(*store, b);
+  Commit(*store, Create("c", 1000));
+  auto ids = Must(store->ListCaseIds());
+  std::sort(ids.begin(), ids.end());
+  CHECK(ids == std::vector<std::string>{"a", "b", "c"});
+  CHECK(Must(store->CountTimers()) == 3);
+  Must(store->ClaimDueTimers("n1", 10000, 1000, 10));  // Claimed timers still count.
+  CHECK(Must(store->CountTimers()) == 3);
+}
+
+// ---- timers ----
+
+inline void TimersAreAddedCancelledAndDeletedWhenFired(const StoreFactory& make) {
+  auto store = Fresh(make);
+  StepCommit create = Create("c1", 1000);
+  create.add_timers = {Timer(2, 8000, "rectifying"), Timer(1, 5000, "rectifying"),
+                       Timer(3, 5000, "overall")};
+  Commit(*store, create);
+  auto timers = Must(store->GetTimers("c1"));
+  REQUIRE(timers.size() == 3);
+  CHECK(Ids(timers) == std::vector<std::string>{"c1/1", "c1/3", "c1/2"});
+  CHECK(timers[0].due_at_ms == 5000);
+  CHECK(timers[0].state == "rectifying");
+  CHECK(timers[1].state == "overall");
+  CHECK(timers[0].claimed_by.empty());
+  CHECK(timers[0].claimed_until_ms == 0);
+
+  StepCommit cancel = Next(Get(*store, "c1"), 2000);
+  cancel.cancel_timers = {2, 42};  // 42 is not pending: not an error.
+  Commit(*store, cancel);
+  CHECK(Ids(Must(store->GetTimers("c1"))) == std::vector<std::string>{"c1/1", "c1/3"});
+
+  auto claimed = Must(store->ClaimDueTimers("n1", 5000, 60000, 10));
+  REQUIRE(claimed.size() == 2);
+  StepCommit fire = Next(Get(*store, "c1"), 5001);
+  fire.fired_timer = 1;
+  fire.add_timers = {Timer(4, 12000)};
+  Commit(*store, fire);
+  CHECK(Ids(Must(store->GetTimers("c1"))) == std::vector<std::string>{"c1/3", "c1/4"});
+  CHECK(Must(store->CountTimers()) == 2);
+}
+
+inline void CancelAndReAddOfOneTimerIdReplacesIt(const StoreFactory& make) {
+  auto store = Fresh(make);
+  StepCommit create = Create("c1", 1000);
+  create.add_timers = {Timer(1, 5000), Timer(2, 6000)};
+  Commit(*store, create);
+  Must(store->ClaimDueTimers("n1", 6000, 60000, 10));
+  StepCommit step = Next(Get(*store, "c1"), 6000);
+  step.cancel_timers = {1};
+  step.fired_timer = 2;
+  step.add_timers = {Timer(1, 9000, "again"), Timer(2, 16000, "every")};  // `every`: same id, next period.
+  Commit(*store, step);
+  auto timers = Must(store->GetTimers("c1"));
+  REQUIRE(timers.size() == 2);
+  CHECK(timers[0].due_at_ms == 9000);
+  CHECK(timers[0].state == "again");
+  CHECK(timers[0].claimed_by.empty());  // A new timer starts unclaimed.
+  CHECK(timers[1].due_at_ms == 16000);
+  CHECK(timers[1].claimed_by.empty());
+}
+
+inline void DueTimersAreClaimedInDueCaseTimerOrderUpToTheLimit(const StoreFactory& make) {
+  auto store = Fresh(make);
+  StepCommit b = Create("b", 1000);
+  b.add_timers = {Timer(2, 3000), Timer(1, 3000), Timer(9, 1000)};
+  Commit(*store, b);
+  StepCommit a = Create("a", 1000);
+  a.add_timers = {Timer(5, 3000), Timer(6, 2000), Timer(7, 3001)};
+  Commit(*store, a);
+  auto first = Must(store->ClaimDueTimers("n1", 3000, 10000, 3));
+  CHECK(Ids(first) == std::vector<std::string>{"b/9", "a/6", "a/5"});
+  for (const auto& timer : first) {
+    CHECK(timer.claimed_by == "n1");
+    CHECK(timer.claimed_until_ms == 13000);
+  }
+  auto rest = Must(store->ClaimDueTimers("n2", 3000, 10000, 10));
+  CHECK(Ids(rest) == std::vector<std::string>{"b/1", "b/2"});  // a/7 is not yet due.
+  CHECK(Must(store->ClaimDueTimers("n2", 3000, 10000, 10)).empty());
+  auto stored = Must(store->GetTimers("a"));
+  REQUIRE(stored.size() == 3);
+  CHECK(stored[0].claimed_by == "n1");  // a/6
+  CHECK(stored[2].claimed_by.empty());  // a/7
+}
+
+inline void AClaimedTimerIsClaimedAgainOnlyAfterItsLeaseExpires(const StoreFactory& make) {
+  auto store = Fresh(make);
+  StepCommit create = Create("c1", 1000);
+  create.add_timers = {Timer(1, 2000)};
+  Commit(*store, create);
+  CHECK(Must(store->ClaimDueTimers("n1", 1999, 5000, 10)).empty());  // Not yet due.
+  REQUIRE(Must(store->ClaimDueTimers("n1", 2000, 5000, 10)).size() == 1);  // Lease to 7000.
+  CHECK(Must(store->ClaimDueTimers("n2", 2500, 5000, 10)).empty());
+  CHECK(Must(store->ClaimDueTimers("n1", 6999, 5000, 10)).empty());
+  auto taken = Must(store->ClaimDueTimers("n2", 7000, 5000, 10));  // The lease expired.
+  REQUIRE(taken.size() == 1);
+  CHECK(taken[0].claimed_by == "n2");
+  CHECK(taken[0].claimed_until_ms == 12000);
+  CHECK(Must(store->GetTimers("c1"))[0].claimed_by == "n2");
+}
+
+// ---- outbox ----
+
+inline void OutboxRowsGetIncreasingIdsAndAreClaimedInOrderWithALease(const StoreFactory& make) {
+  auto store = Fresh(make);
+  StepCommit a = Create("a", 1000);
+  a.outbox = {Out("log", "a:1:0", 1000), Out("webhook", "a:1:1", 1000)};
+  Commit(*store, a);
+  StepCommit b = Create("b", 1000);
+  b.outbox = {Out("log", "b:1:0", 500), Out("log", "b:1:1", 4000)};
+  Commit(*store, b);
+  auto rows = Must(store->GetOutbox("a"));
+  REQUIRE(rows.size() == 2);
+  CHECK(rows[0].id > 0);
+  CHECK(rows[1].id > rows[0].id);
+  CHECK(rows[0].adapter == "log");
+  CHECK(rows[0].payload == "{\"to\":\"unit-a\"}");
+  CHECK(rows[0].idempotency_key == "a:1:0");
+  CHECK(rows[0].status == OutboxStatus::kPending);
+  CHECK(rows[0].attempts == 0);
+  CHECK(rows[0].case_id == "a");
+  auto b_rows = Must(store->GetOutbox("b"));
+  REQUIRE(b_rows.size() == 2);
+  CHECK(b_rows[0].id > rows[1].id);
+
+  auto claimed = Must(store->ClaimOutbox("n1", 1000, 30000, 2));
+  REQUIRE(claimed.size() == 2);
+  CHECK(claimed[0].idempotency_key == "b:1:0");  // Earliest attempt time first, then id.
+  CHECK(claimed[1].idempotency_key == "a:1:0");
+  CHECK(claimed[0].claimed_by == "n1");
+  CHECK(claimed[0].claimed_until_ms == 31000);
+  auto next = Must(store->ClaimOutbox("n2", 1000, 30000, 10));
+  REQUIRE(next.size() == 1);  // b:1:1 is not yet due.
+  CHECK(next[0].idempotency_key == "a:1:1");
+  CHECK(Must(store->ClaimOutbox("n2", 30999, 30000, 10)).size() == 1);  // Only b:1:1, now due.
+  auto expired = Must(store->ClaimOutbox("n3", 31000, 30000, 10));  // n1's and n2's first leases are over.
+  std::vector<std::string> keys;
+  for (const auto& row : expired) keys.push_back(row.idempotency_key);
+  CHECK(keys == std::vector<std::string>{"b:1:0", "a:1:0", "a:1:1"});  // Not b:1:1, held to 60999.
+}
+
+inline void ADeliveredOutboxRowIsNeverClaimedAgain(const StoreFactory& make) {
+  auto store = Fresh(make);
+  StepCommit a = Create("a", 1000);
+  a.outbox = {Out("log", "a:1:0", 1000)};
+  Commit(*store, a);
+  auto claimed = Must(store->ClaimOutbox("n1", 1000, 100, 10));
+  REQUIRE(claimed.size() == 1);
+  REQUIRE(store->MarkDelivered(claimed[0].id).ok());
+  CHECK(Must(store->ClaimOutbox("n1", 999999, 100, 10)).empty());
+  auto rows = Must(store->GetOutbox("a"));
+  REQUIRE(rows.size() == 1);
+  CHECK(rows[0].status == OutboxStatus::kDelivered);
+  CHECK(rows[0].claimed_by.empty());
+  CHECK(store->MarkDelivered(claimed[0].id + 1000).code() == StatusCode::kNotFound);
+}
+
+inline void AFailedOutboxRowIsRetriedAtItsNextAttemptAndADeadOneNever(const StoreFactory& make) {
+  auto store = Fresh(make);
+  StepCommit a = Create("a", 1000);
+  a.outbox = {Out("webhook", "a:1:0", 1000)};
+  Commit(*store, a);
+  int64_t id = Must(store->ClaimOutbox("n1", 1000, 30000, 10)).at(0).id;
+  REQUIRE(store->MarkFailed(id, "HTTP 503", 5000, false).ok());
+  auto row = Must(store->GetOutbox("a")).at(0);
+  CHECK(row.attempts == 1);
+  CHECK(row.last_error == "HTTP 503");
+  CHECK(row.next_attempt_at_ms == 5000);
+  CHECK(row.status == OutboxStatus::kPending);
+  CHECK(row.claimed_by.empty());
+  CHECK(Must(store->ClaimOutbox("n1", 4999, 30000, 10)).empty());  // Lease cleared, not yet due.
+  REQUIRE(Must(store->ClaimOutbox("n2", 5000, 30000, 10)).size() == 1);
+  REQUIRE(store->MarkFailed(id, "连接超时", 0, true).ok());
+  row = Must(store->GetOutbox("a")).at(0);
+  CHECK(row.attempts == 2);
+  CHECK(row.last_error == "连接超时");
+  CHECK(row.status == OutboxStatus::kDead);
+  CHECK(Must(store->ClaimOutbox("n1", 999999999, 30000, 10)).empty());
+  CHECK(store->MarkFailed(id + 1000, "x", 0, false).code() == StatusCode::kNotFound);
+}
+
+// ---- text ----
+
+inline void UnicodeTextRoundTripsThroughEveryColumn(const StoreFactory& make) {
+  auto store = Fresh(make);
+  const std::string id = "案件-2024-整改-001";
+  StepCommit create = Create(id, 1000, "整改通知", "[\"整改中\",\"🚧 审核\"]");
+  create.case_row.data = "{\"标题\":\"关于某公司数据安全问题的整改通知\",\"quote\":\"\\\"x\\\"\"}";
+  create.case_row.parties = "{\"责任单位\":[\"广西壮族自治区某科技有限公司\"]}";
+  create.case_row.snapshot = "{\"s\":\"零\\u0000宽\"}";
+  create.history.actor = "监管部门/张三";
+  create.history.input = "{\"事件\":\"下发通知\"}";
+  create.add_timers = {Timer(1, 5000, "整改中")};
+  create.outbox = {Out("短信", id + ":1:0")};
+  create.outbox[0].payload = "{\"内容\":\"请于5个工作日内完成整改。\"}";
+  Commit(*store, create);
+  CaseRow row = Get(*store, id);
+  CHECK(row.workflow == "整改通知");
+  CHECK(row.state == "[\"整改中\",\"🚧 审核\"]");
+  CHECK(row.data == create.case_row.data);
+  CHECK(row.parties == create.case_row.parties);
+  CHECK(row.snapshot == create.case_row.snapshot);
+  auto history = Must(store->GetHistory(id));
+  REQUIRE(history.size() == 1);
+  CHECK(history[0].actor == "监管部门/张三");
+  CHECK(history[0].input == "{\"事件\":\"下发通知\"}");
+  CHECK(Must(store->GetTimers(id)).at(0).state == "整改中");
+  auto out = Must(store->GetOutbox(id));
+  REQUIRE(out.size() == 1);
+  CHECK(out[0].adapter == "短信");
+  CHECK(out[0].payload == "{\"内容\":\"请于5个工作日内完成整改。\"}");
+  CaseFilter filter;
+  filter.state = "🚧 审核";
+  filter.party = "广西壮族自治区某科技有限公司";
+  filter.workflow = "整改通知";
+  CHECK(Ids(Must(store->ListCases(filter))) == std::vector<std::string>{id});
+  CHECK(Must(store->ListCaseIds()) == std::vector<std::string>{id});
+}
+
+// ---- concurrency ----
+
+inline void CommitsFromEightThreadsOnDifferentCasesAllLand(const StoreFactory& make) {
+  auto store = Fresh(make);
+  constexpr int kThreads = 8;
+  constexpr int kSteps = 25;
+  std::vector<std::vector<std::string>> errors(kThreads);  // Catch2 asserts are not thread-safe.
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&store, &errors, t] {
+      std::string id = "case-" + std::to_string(t);
+      StepCommit create = Create(id, 1000);
+      create.add_timers = {Timer(1, 5000 + t)};
+      Status status = store->CommitStep(create);
+      if (!status.ok()) errors[t].push_back("create: " + status.message());
+      CaseRow row = create.case_row;
+      for (int i = 0; i < kSteps; ++i) {
+        StepCommit next = Next(row, 2000 + i);
+        next.outbox = {Out("log", id + ":" + std::to_string(next.case_row.revision) + ":0")};
+        status = store->CommitStep(next);
+        if (!status.ok()) errors[t].push_back("step " + std::to_string(i) + ": " + status.message());
+        row = next.case_row;
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  for (int t = 0; t < kThreads; ++t) {
+    INFO("thread " << t);
+    CHECK(errors[t].empty());
+    std::string id = "case-" + std::to_string(t);
+    CHECK(Get(*store, id).revision == kSteps + 1);
+    CHECK(Must(store->GetHistory(id)).size() == static_cast<size_t>(kSteps + 1));
+    CHECK(Must(store->GetOutbox(id)).size() == static_cast<size_t>(kSteps));
+  }
+  CHECK(Must(store->CountTimers()) == kThreads);
+  CHECK(Must(store->ListCaseIds()).size() == static_cast<size_t>(kThreads));
+}
+
+inline void OfTwoCommitsRacingOnOneCaseExactlyOneWins(const StoreFactory& make) {
+  auto store = Fresh(make);
+  Commit(*store, Create("c1", 1000));
+  for (int round = 0; round < 20; ++round) {
+    CaseRow row = Get(*store, "c1");
+    Status results[2];
+    std::atomic<int> ready{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 2; ++t) {
+      threads.emplace_back([&, t] {
+        StepCommit next = Next(row, 2000 + round);
+        next.case_row.data = "{\"winner\":" + std::to_string(t) + "}";
+        next.add_timers = {Timer(100 + t, 9000)};
+        next.outbox = {Out("log", "c1:" + std::to_string(round) + ":" + std::to_string(t))};
+        ready.fetch_add(1);
+        while (ready.load() < 2) std::this_thread::yield();
+        results[t] = store->CommitStep(next);
+      });
+    }
+    for (auto& thread : threads) thread.join();
+    INFO("round " << round << ": " << results[0].message() << " / " << results[1].message());
+    int wins = results[0].ok() + results[1].ok();
+    REQUIRE(wins == 1);
+    int winner = results[0].ok() ? 0 : 1;
+    CHECK(results[1 - winner].code() == StatusCode::kConflict);
+    CaseRow after = Get(*store, "c1");
+    CHECK(after.revision == row.revision + 1);
+    CHECK(after.data == "{\"winner\":" + std::to_string(winner) + "}");
+    // Only the winner's timer and outbox row exist.
+    auto timers = Must(store->GetTimers("c1"));
+    REQUIRE(timers.size() == 1);
+    CHECK(timers[0].timer_id == static_cast<uint32_t>(100 + winner));
+    StepCommit clear = Next(after, 3000 + round);  // Remove it for the next round.
+    clear.cancel_timers = {timers[0].timer_id};
+    Commit(*store, clear);
+  }
+  auto outbox = Must(store->GetOutbox("c1"));
+  CHECK(outbox.size() == 20);
+  CHECK(Must(store->GetHistory("c1")).size() == 41);
+}
+
+}  // namespace zgtflow::store::conformance
+
+// Defines one Catch2 test case per clause, named "BACKEND: sentence".
+#define ZGT_STORE_CONFORMANCE_CASE(backend, factory, sentence, check)  \
+  TEST_CASE(backend ": " sentence, "[store]") {                         \
+    ::zgtflow::store::conformance::check(factory);                      \
+  }
+
+#define ZGT_STORE_CONFORMANCE(backend, factory)                                                    \
+  ZGT_STORE_CONFORMANCE_CASE(backend, factory,                                                     \
+      "a definition is inserted once and listed by workflow, then deployment time",                \
+      DefinitionsInsertOnceAndListInOrder)                                                         \
+  ZGT_STORE_CONFORMANCE_CASE(backend, factory,                                                     \
+      "a created case reads back as committed, with history seq 1",                                \
+      CreatedCaseReadsBackWithHistorySeqOne)                                                       \
+  ZGT_STORE_CONFORMANCE_CASE(backend, factory,                                                     \
+      "an unknown case is not found and has no history, timers, outbox or children",               \
+      UnknownCaseIsNotFoundWithEmptyHistory)                                                       \
+  ZGT_STORE_CONFORMANCE_CASE(backend, factory,                                                     \
+      "each step appends history in seq order and replaces the case row",                          \
+      StepsAppendHistoryAndReplaceTheCaseRow)                                                      \
+  ZGT_STORE_CONFORMANCE_CASE(backend, factory,                                                     \
+      "creating an existing case id is a conflict that writes nothing",                            \
+      CreatingAnIdTwiceIsAConflictThatWritesNothing)                                               \
+  ZGT_STORE_CONFORMANCE_CASE(backend, factory,                                                     \
+      "a commit from a stale revision is a conflict that writes nothing",                          \
+      AStaleRevisionIsAConflictThatWritesNothing)                                                  \
+  ZGT_STORE_CONFORMANCE_CASE(backend, factory,                                                     \
+      "a step on a case that does not exist is not found and writes nothing",                      \
+      AnUpdateOfAnUnknownCaseIsNotFound)                                                           \
+  ZGT_STORE_CONFORMANCE_CASE(backend, factory,                                                     \
+      "a commit breaking the commit rules is refused and writes nothing",                          \
+      CommitsBreakingTheRulesAreRefusedAndWriteNothing)                                            \
+  ZGT_STORE_CONFORMANCE_CASE(backend, factory,                                                     \
+      "rows of a commit with an empty case id take the case's id",                                 \
+      EmptyCaseIdsInRowsAreFilledWithTheCaseId)                                                    \
+  ZGT_STORE_CONFORMANCE_CASE(backend, factory,                                                     \
+      "case lists filter by workflow, whole state name and party",                                 \
+      ListsFilterByWorkflowStateAndParty)                                                          \
+  ZGT_STORE_CONFORMANCE_CASE(backend, factory,                                                     \
+      "case lists select overdue cases by next due time before now",                              \
+      ListsFilterOverdueCasesAgainstNow)                                                           \
+  ZGT_STORE_CONFORMANCE_CASE(backend, factory,                                                     \
+      "case lists run from the latest update, then by id, paged by limit and offset",              \
+      ListsOrderByLatestUpdateThenIdAndPage)                                                       \
+  ZGT_STORE_CONFORMANCE_CASE(backend, factory,                                                     \
+      "a case's children are listed by creation time, then id",                                    \
+      ChildrenAreListedByCreationTimeThenId)                                                       \
+  ZGT_STORE_CONFORMANCE_CASE(backend, factory,                                                     \
+      "case ids and the timer count cover every case",                                             \
+      CaseIdsAndTimerCountCoverEveryCase)                                                          \
+  ZGT_STORE_CONFORMANCE_CASE(backend, factory,                                                     \
+      "timers are added, cancelled, and deleted with the step that fires them",                    \
+      TimersAreAddedCancelledAndDeletedWhenFired)                                                  \
+  ZGT_STORE_CONFORMANCE_CASE(backend, factory,                                                     \
+      "cancelling and adding one timer id in a step replaces the timer",                           \
+      CancelAndReAddOfOneTimerIdReplacesIt)                                                        \
+  ZGT_STORE_CONFORMANCE_CASE(backend, factory,                                                     \
+      "due timers are claimed in due, case, timer order up to the limit",                          \
+      DueTimersAreClaimedInDueCaseTimerOrderUpToTheLimit)                                          \
+  ZGT_STORE_CONFORMANCE_CASE(backend, factory,                                                     \
+      "a claimed timer is claimed again only once its lease has expired",                          \
+      AClaimedTimerIsClaimedAgainOnlyAfterItsLeaseExpires)                                         \
+  ZGT_STORE_CONFORMANCE_CASE(backend, factory,                                                     \
+      "outbox rows get increasing ids and are claimed in order under a lease",                     \
+      OutboxRowsGetIncreasingIdsAndAreClaimedInOrderWithALease)                                    \
+  ZGT_STORE_CONFORMANCE_CASE(backend, factory,                                                     \
+      "a delivered outbox row is never claimed again",                                             \
+      ADeliveredOutboxRowIsNeverClaimedAgain)                                                      \
+  ZGT_STORE_CONFORMANCE_CASE(backend, factory,                                                     \
+      "a failed outbox row is retried at its next attempt time and a dead one never",              \
+      AFailedOutboxRowIsRetriedAtItsNextAttemptAndADeadOneNever)                                   \
+  ZGT_STORE_CONFORMANCE_CASE(backend, factory,                                                     \
+      "Unicode text round-trips through every column and filter",                                  \
+      UnicodeTextRoundTripsThroughEveryColumn)                                                     \
+  ZGT_STORE_CONFORMANCE_CASE(backend, factory,                                                     \
+      "commits from 8 threads on different cases all land",                                       \
+      CommitsFromEightThreadsOnDifferentCasesAllLand)                                              \
+  ZGT_STORE_CONFORMANCE_CASE(backend, factory,                                                     \
+      "of two commits racing on one case exactly one wins",                                        \
+      OfTwoCommitsRacingOnOneCaseExactlyOneWins)
