@@ -1,0 +1,561 @@
+// ⑤ PostgreSQL Store: SQL through libpqxx 6, a small connection pool, and
+// every pqxx exception turned into Status here (nothing leaves this folder).
+#include "engine/store/postgres/postgres_store.h"
+
+#include <algorithm>
+#include <exception>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <tuple>
+#include <utility>
+#include <vector>
+
+#include <pqxx/pqxx>
+
+#include "engine/store/commit_rules.h"
+#include "engine/store/postgres/migrations.h"
+
+namespace zgtflow::store {
+namespace {
+
+// Idle connections kept for reuse; more may be open at once under load (one
+// per concurrent call), the extra ones are closed when returned.
+constexpr size_t kMaxIdleConnections = 8;
+
+const char* CaseStatusText(CaseStatus status) {
+  return status == CaseStatus::kCompleted ? "completed" : "running";
+}
+
+const char* OutboxStatusText(OutboxStatus status) {
+  switch (status) {
+    case OutboxStatus::kDelivered: return "delivered";
+    case OutboxStatus::kDead: return "dead";
+    case OutboxStatus::kPending: break;
+  }
+  return "pending";
+}
+
+OutboxStatus OutboxStatusFromText(const std::string& text) {
+  if (text == "delivered") return OutboxStatus::kDelivered;
+  if (text == "dead") return OutboxStatus::kDead;
+  return OutboxStatus::kPending;
+}
+
+std::optional<int64_t> OptionalInt(const pqxx::field& field) {
+  if (field.is_null()) return std::nullopt;
+  return field.as<int64_t>();
+}
+
+// Column lists and their decoders, kept side by side so they cannot drift.
+constexpr const char* kCaseColumns =
+    "id, workflow, version, status, state, snapshot, data, parties, parent_id, revision,"
+    " created_at_ms, updated_at_ms, next_due_ms";
+
+CaseRow DecodeCase(const pqxx::row& row) {
+  CaseRow c;
+  c.id = row[0].as<std::string>();
+  c.workflow = row[1].as<std::string>();
+  c.version = row[2].as<std::string>();
+  c.status = row[3].as<std::string>() == "completed" ? CaseStatus::kCompleted : CaseStatus::kRunning;
+  c.state = row[4].as<std::string>();
+  c.snapshot = row[5].as<std::string>();
+  c.data = row[6].as<std::string>();
+  c.parties = row[7].as<std::string>();
+  c.parent_id = row[8].as<std::string>();
+  c.revision = row[9].as<int64_t>();
+  c.created_at_ms = row[10].as<int64_t>();
+  c.updated_at_ms = row[11].as<int64_t>();
+  c.next_due_ms = OptionalInt(row[12]);
+  return c;
+}
+
+constexpr const char* kTimerColumns =
+    "case_id, timer_id, due_at_ms, state, claimed_by, claimed_until_ms";
+
+TimerRow DecodeTimer(const pqxx::row& row) {
+  TimerRow t;
+  t.case_id = row[0].as<std::string>();
+  t.timer_id = static_cast<uint32_t>(row[1].as<int64_t>());
+  t.due_at_ms = row[2].as<int64_t>();
+  t.state = row[3].as<std::string>();
+  t.claimed_by = row[4].as<std::string>();
+  t.claimed_until_ms = row[5].as<int64_t>();
+  return t;
+}
+
+constexpr const char* kOutboxColumns =
+    "id, case_id, adapter, payload, idempotency_key, attempts, next_attempt_at_ms, status,"
+    " last_error, claimed_by, claimed_until_ms";
+
+OutboxRow DecodeOutbox(const pqxx::row& row) {
+  OutboxRow o;
+  o.id = row[0].as<int64_t>();
+  o.case_id = row[1].as<std::string>();
+  o.adapter = row[2].as<std::string>();
+  o.payload = row[3].as<std::string>();
+  o.idempotency_key = row[4].as<std::string>();
+  o.attempts = row[5].as<int>();
+  o.next_attempt_at_ms = row[6].as<int64_t>();
+  o.status = OutboxStatusFromText(row[7].as<std::string>());
+  o.last_error = row[8].as<std::string>();
+  o.claimed_by = row[9].as<std::string>();
+  o.claimed_until_ms = row[10].as<int64_t>();
+  return o;
+}
+
+// SQLSTATE classes that mean "the server went away or is going away": 08
+// (connection exception), 57P (operator intervention: shutdown, crash
+// recovery, cannot connect now), 53300 too many connections.
+bool IsUnavailableState(const std::string& sqlstate) {
+  return sqlstate.rfind("08", 0) == 0 || sqlstate.rfind("57P", 0) == 0 || sqlstate == "53300";
+}
+
+// Maps the exception in flight to a Status; `broken` says whether the
+// connection should be thrown away. Must be called inside a catch block.
+Status StatusFromException(const char* what_call, bool* broken) {
+  std::string prefix = std::string("postgres ") + what_call + ": ";
+  try {
+    throw;
+  } catch (const pqxx::broken_connection& e) {
+    *broken = true;
+    return Status(StatusCode::kUnavailable, prefix + e.what());
+  } catch (const pqxx::in_doubt_error& e) {
+    // The commit's outcome is unknown: the caller re-reads and retries.
+    *broken = true;
+    return Status(StatusCode::kUnavailable, prefix + e.what());
+  } catch (const pqxx::transaction_rollback& e) {
+    // serialization_failure, deadlock_detected: another transaction won.
+    return Status(StatusCode::kConflict, prefix + e.what());
+  } catch (const pqxx::unique_violation& e) {
+    return Status(StatusCode::kConflict, prefix + e.what());
+  } catch (const pqxx::sql_error& e) {
+    if (IsUnavailableState(e.sqlstate())) {
+      *broken = true;
+      return Status(StatusCode::kUnavailable, prefix + e.what());
+    }
+    return Status(StatusCode::kInternal, prefix + e.what());
+  } catch (const std::exception& e) {
+    // Conversion errors, usage errors, std::bad_alloc: a broken invariant.
+    // The connection may be in an unknown state, so it is not reused.
+    *broken = true;
+    return Status(StatusCode::kInternal, prefix + e.what());
+  } catch (...) {
+    *broken = true;
+    return Status(StatusCode::kInternal, prefix + "unknown exception");
+  }
+}
+
+class PostgresStore : public Store {
+ public:
+  explicit PostgresStore(std::string url) : url_(std::move(url)) {}
+
+  // Opens the first connection and applies migrations on it.
+  Status Open() {
+    return Run("open", [](pqxx::connection& c) { postgres::ApplyMigrations(c); });
+  }
+
+  Status PutDefinition(const DefinitionRow& d) override {
+    return Run("PutDefinition", [&](pqxx::connection& c) {
+      pqxx::work txn(c);
+      txn.exec_params(
+          "INSERT INTO definitions (workflow, version, source, source_path, deployed_at_ms)"
+          " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (workflow, version) DO NOTHING",
+          d.workflow, d.version, d.source, d.source_path, d.deployed_at_ms);
+      txn.commit();
+    });
+  }
+
+  Result<std::vector<DefinitionRow>> ListDefinitions() override {
+    std::vector<DefinitionRow> out;
+    Status s = Run("ListDefinitions", [&](pqxx::connection& c) {
+      pqxx::read_transaction txn(c);
+      pqxx::result r = txn.exec(
+          "SELECT workflow, version, source, source_path, deployed_at_ms FROM definitions"
+          " ORDER BY workflow, deployed_at_ms, version");
+      out.clear();
+      for (const pqxx::row& row : r) {
+        DefinitionRow d;
+        d.workflow = row[0].as<std::string>();
+        d.version = row[1].as<std::string>();
+        d.source = row[2].as<std::string>();
+        d.source_path = row[3].as<std::string>();
+        d.deployed_at_ms = row[4].as<int64_t>();
+        out.push_back(std::move(d));
+      }
+    });
+    if (!s.ok()) return s;
+    return out;
+  }
+
+  Status CommitStep(const StepCommit& commit) override {
+    if (Status malformed = CheckStepCommit(commit); !malformed.ok()) return malformed;
+    Status outcome;
+    Status s = Run("CommitStep", [&](pqxx::connection& c) {
+      outcome = Status::Ok();
+      const CaseRow& k = commit.case_row;
+      pqxx::work txn(c);
+      if (commit.create) {
+        pqxx::result r = txn.exec_params(
+            "INSERT INTO cases (id, workflow, version, status, state, snapshot, data, parties,"
+            " parent_id, revision, created_at_ms, updated_at_ms, next_due_ms)"
+            " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"
+            " ON CONFLICT (id) DO NOTHING",
+            k.id, k.workflow, k.version, std::string(CaseStatusText(k.status)), k.state,
+            k.snapshot, k.data, k.parties, k.parent_id, k.revision, k.created_at_ms,
+            k.updated_at_ms, k.next_due_ms);
+        if (r.affected_rows() == 0) {
+          outcome = Status(StatusCode::kConflict, "case " + k.id + " already exists");
+          return;  // The work is rolled back by its destructor.
+        }
+      } else {
+        // The optimistic check: under READ COMMITTED a concurrent commit that
+        // bumped the revision first makes this WHERE false once its lock is
+        // released, so exactly one of two racing steps updates the row.
+        pqxx::result r = txn.exec_params(
+            "UPDATE cases SET workflow = $3, version = $4, status = $5, state = $6,"
+            " snapshot = $7, data = $8, parties = $9, parent_id = $10, revision = $11,"
+            " created_at_ms = $12, updated_at_ms = $13, next_due_ms = $14"
+            " WHERE id = $1 AND revision = $2",
+            k.id, commit.expected_revision, k.workflow, k.version,
+            std::string(CaseStatusText(k.status)), k.state, k.snapshot, k.data, k.parties,
+            k.parent_id, k.revision, k.created_at_ms, k.updated_at_ms, k.next_due_ms);
+        if (r.affected_rows() == 0) {
+          pqxx::result found = txn.exec_params("SELECT revision FROM cases WHERE id = $1", k.id);
+          if (found.empty()) {
+            outcome = Status::NotFound("case " + k.id + " does not exist");
+          } else {
+            outcome = Status(StatusCode::kConflict,
+                             "case " + k.id + " is at revision " + found[0][0].c_str() +
+                                 ", the step expected " + std::to_string(commit.expected_revision));
+          }
+          return;
+        }
+      }
+      const HistoryRow& h = commit.history;
+      // A duplicate (case_id, seq) raises unique_violation → kConflict.
+      txn.exec_params(
+          "INSERT INTO history (case_id, seq, input, actor, effects, at_ms, prev_hash, hash)"
+          " VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+          k.id, h.seq, h.input, h.actor, h.effects, h.at_ms, h.prev_hash, h.hash);
+      // Deletes before inserts: a recurring timer is fired and re-added under
+      // the same id in one step.
+      std::vector<uint32_t> removed = commit.cancel_timers;
+      if (commit.fired_timer) removed.push_back(*commit.fired_timer);
+      for (uint32_t timer_id : removed) {
+        txn.exec_params("DELETE FROM timers WHERE case_id = $1 AND timer_id = $2", k.id,
+                        static_cast<int64_t>(timer_id));
+      }
+      for (const TimerRow& t : commit.add_timers) {
+        // Adding an id that is still pending is a malformed commit (store.h),
+        // not a race: reported as kInvalidArgument, the whole step rolled back.
+        pqxx::result r = txn.exec_params(
+            "INSERT INTO timers (case_id, timer_id, due_at_ms, state, claimed_by,"
+            " claimed_until_ms) VALUES ($1, $2, $3, $4, '', 0)"
+            " ON CONFLICT (case_id, timer_id) DO NOTHING",
+            k.id, static_cast<int64_t>(t.timer_id), t.due_at_ms, t.state);
+        if (r.affected_rows() == 0) {
+          outcome = Status::InvalidArgument(
+              "timer " + std::to_string(t.timer_id) + " of case " + k.id + " is still pending",
+              "timer_id");
+          return;
+        }
+      }
+      for (const OutboxRow& o : commit.outbox) {
+        txn.exec_params(
+            "INSERT INTO outbox (case_id, adapter, payload, idempotency_key, attempts,"
+            " next_attempt_at_ms, status, last_error, claimed_by, claimed_until_ms)"
+            " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, '', 0)",
+            k.id, o.adapter, o.payload, o.idempotency_key, o.attempts, o.next_attempt_at_ms,
+            std::string(OutboxStatusText(o.status)), o.last_error);
+      }
+      txn.commit();
+    });
+    if (!s.ok()) return s;
+    return outcome;
+  }
+
+  Result<CaseRow> GetCase(const std::string& case_id) override {
+    std::optional<CaseRow> found;
+    Status s = Run("GetCase", [&](pqxx::connection& c) {
+      pqxx::read_transaction txn(c);
+      pqxx::result r = txn.exec_params(
+          std::string("SELECT ") + kCaseColumns + " FROM cases WHERE id = $1", case_id);
+      found.reset();
+      if (!r.empty()) found = DecodeCase(r[0]);
+    });
+    if (!s.ok()) return s;
+    if (!found) return Status::NotFound("no case " + case_id);
+    return *std::move(found);
+  }
+
+  Result<std::vector<CaseRow>> ListCases(const CaseFilter& f) override {
+    std::vector<CaseRow> out;
+    // Every filter is always bound; an empty one matches everything. NULLIF
+    // keeps an empty JSON column from failing the cast.
+    std::optional<int> limit;
+    if (f.limit > 0) limit = f.limit;
+    Status s = Run("ListCases", [&](pqxx::connection& c) {
+      pqxx::read_transaction txn(c);
+      pqxx::result r = txn.exec_params(
+          std::string("SELECT ") + kCaseColumns + " FROM cases WHERE"
+          " ($1 = '' OR workflow = $1)"
+          " AND ($2 = '' OR COALESCE(jsonb_typeof(NULLIF(state, '')::jsonb) = 'array'"
+          "      AND NULLIF(state, '')::jsonb ? $2, false))"
+          " AND ($3 = '' OR EXISTS (SELECT 1 FROM jsonb_each("
+          "      CASE WHEN jsonb_typeof(NULLIF(parties, '')::jsonb) = 'object'"
+          "      THEN parties::jsonb ELSE '{}'::jsonb END) AS p(role, names)"
+          "      WHERE jsonb_typeof(p.names) = 'array' AND p.names ? $3))"
+          " AND ($4::boolean IS NULL"
+          "      OR $4 = (next_due_ms IS NOT NULL AND next_due_ms < $5))"
+          " ORDER BY updated_at_ms DESC, id LIMIT $6 OFFSET $7",
+          f.workflow, f.state, f.party, f.overdue, f.now_ms, limit, std::max(f.offset, 0));
+      out.clear();
+      for (const pqxx::row& row : r) out.push_back(DecodeCase(row));
+    });
+    if (!s.ok()) return s;
+    return out;
+  }
+
+  Result<std::vector<CaseRow>> ListChildren(const std::string& case_id) override {
+    std::vector<CaseRow> out;
+    Status s = Run("ListChildren", [&](pqxx::connection& c) {
+      pqxx::read_transaction txn(c);
+      pqxx::result r = txn.exec_params(std::string("SELECT ") + kCaseColumns +
+                                           " FROM cases WHERE parent_id = $1 AND $1 <> ''"
+                                           " ORDER BY created_at_ms, id",
+                                       case_id);
+      out.clear();
+      for (const pqxx::row& row : r) out.push_back(DecodeCase(row));
+    });
+    if (!s.ok()) return s;
+    return out;
+  }
+
+  Result<std::vector<HistoryRow>> GetHistory(const std::string& case_id) override {
+    std::vector<HistoryRow> out;
+    Status s = Run("GetHistory", [&](pqxx::connection& c) {
+      pqxx::read_transaction txn(c);
+      pqxx::result r = txn.exec_params(
+          "SELECT case_id, seq, input, actor, effects, at_ms, prev_hash, hash FROM history"
+          " WHERE case_id = $1 ORDER BY seq",
+          case_id);
+      out.clear();
+      for (const pqxx::row& row : r) {
+        HistoryRow h;
+        h.case_id = row[0].as<std::string>();
+        h.seq = row[1].as<int64_t>();
+        h.input = row[2].as<std::string>();
+        h.actor = row[3].as<std::string>();
+        h.effects = row[4].as<std::string>();
+        h.at_ms = row[5].as<int64_t>();
+        h.prev_hash = row[6].as<std::string>();
+        h.hash = row[7].as<std::string>();
+        out.push_back(std::move(h));
+      }
+    });
+    if (!s.ok()) return s;
+    return out;
+  }
+
+  Result<std::vector<std::string>> ListCaseIds() override {
+    std::vector<std::string> out;
+    Status s = Run("ListCaseIds", [&](pqxx::connection& c) {
+      pqxx::read_transaction txn(c);
+      pqxx::result r = txn.exec("SELECT id FROM cases ORDER BY id");
+      out.clear();
+      for (const pqxx::row& row : r) out.push_back(row[0].as<std::string>());
+    });
+    if (!s.ok()) return s;
+    return out;
+  }
+
+  Result<std::vector<TimerRow>> ClaimDueTimers(const std::string& node, int64_t now_ms,
+                                               int64_t lease_ms, int limit) override {
+    std::vector<TimerRow> out;
+    if (limit <= 0) return out;
+    Status s = Run("ClaimDueTimers", [&](pqxx::connection& c) {
+      pqxx::work txn(c);
+      // SKIP LOCKED: rows another node is claiming right now are passed over,
+      // not waited for; its claim is visible once it commits, and the
+      // claimed_until test then excludes them until the lease runs out.
+      pqxx::result r = txn.exec_params(
+          std::string("WITH due AS ("
+                      " SELECT case_id, timer_id FROM timers"
+                      " WHERE due_at_ms <= $1 AND (claimed_by = '' OR claimed_until_ms <= $1)"
+                      " ORDER BY due_at_ms, case_id, timer_id LIMIT $2"
+                      " FOR UPDATE SKIP LOCKED)"
+                      " UPDATE timers t SET claimed_by = $3, claimed_until_ms = $1 + $4"
+                      " FROM due WHERE t.case_id = due.case_id AND t.timer_id = due.timer_id"
+                      " RETURNING ") +
+              "t.case_id, t.timer_id, t.due_at_ms, t.state, t.claimed_by, t.claimed_until_ms",
+          now_ms, limit, node, lease_ms);
+      txn.commit();
+      out.clear();
+      for (const pqxx::row& row : r) out.push_back(DecodeTimer(row));
+    });
+    if (!s.ok()) return s;
+    // RETURNING has no order of its own.
+    std::sort(out.begin(), out.end(), [](const TimerRow& a, const TimerRow& b) {
+      return std::tie(a.due_at_ms, a.case_id, a.timer_id) <
+             std::tie(b.due_at_ms, b.case_id, b.timer_id);
+    });
+    return out;
+  }
+
+  Result<std::vector<TimerRow>> GetTimers(const std::string& case_id) override {
+    std::vector<TimerRow> out;
+    Status s = Run("GetTimers", [&](pqxx::connection& c) {
+      pqxx::read_transaction txn(c);
+      pqxx::result r = txn.exec_params(std::string("SELECT ") + kTimerColumns +
+                                           " FROM timers WHERE case_id = $1"
+                                           " ORDER BY due_at_ms, timer_id",
+                                       case_id);
+      out.clear();
+      for (const pqxx::row& row : r) out.push_back(DecodeTimer(row));
+    });
+    if (!s.ok()) return s;
+    return out;
+  }
+
+  Result<int64_t> CountTimers() override {
+    int64_t count = 0;
+    Status s = Run("CountTimers", [&](pqxx::connection& c) {
+      pqxx::read_transaction txn(c);
+      count = txn.exec1("SELECT count(*) FROM timers")[0].as<int64_t>();
+    });
+    if (!s.ok()) return s;
+    return count;
+  }
+
+  Result<std::vector<OutboxRow>> ClaimOutbox(const std::string& node, int64_t now_ms,
+                                             int64_t lease_ms, int limit) override {
+    std::vector<OutboxRow> out;
+    if (limit <= 0) return out;
+    Status s = Run("ClaimOutbox", [&](pqxx::connection& c) {
+      pqxx::work txn(c);
+      pqxx::result r = txn.exec_params(
+          std::string("WITH due AS ("
+                      " SELECT case_id, id FROM outbox"
+                      " WHERE status = 'pending' AND next_attempt_at_ms <= $1"
+                      " AND (claimed_by = '' OR claimed_until_ms <= $1)"
+                      " ORDER BY next_attempt_at_ms, id LIMIT $2"
+                      " FOR UPDATE SKIP LOCKED)"
+                      " UPDATE outbox o SET claimed_by = $3, claimed_until_ms = $1 + $4"
+                      " FROM due WHERE o.case_id = due.case_id AND o.id = due.id"
+                      " RETURNING o.id, o.case_id, o.adapter, o.payload, o.idempotency_key,"
+                      " o.attempts, o.next_attempt_at_ms, o.status, o.last_error,"
+                      " o.claimed_by, o.claimed_until_ms"),
+          now_ms, limit, node, lease_ms);
+      txn.commit();
+      out.clear();
+      for (const pqxx::row& row : r) out.push_back(DecodeOutbox(row));
+    });
+    if (!s.ok()) return s;
+    std::sort(out.begin(), out.end(), [](const OutboxRow& a, const OutboxRow& b) {
+      return std::tie(a.next_attempt_at_ms, a.id) < std::tie(b.next_attempt_at_ms, b.id);
+    });
+    return out;
+  }
+
+  Status MarkDelivered(int64_t outbox_id) override {
+    bool found = false;
+    Status s = Run("MarkDelivered", [&](pqxx::connection& c) {
+      pqxx::work txn(c);
+      pqxx::result r = txn.exec_params(
+          "UPDATE outbox SET status = 'delivered', claimed_by = '', claimed_until_ms = 0"
+          " WHERE id = $1",
+          outbox_id);
+      txn.commit();
+      found = r.affected_rows() > 0;
+    });
+    if (!s.ok()) return s;
+    if (!found) return Status::NotFound("no outbox row " + std::to_string(outbox_id));
+    return Status::Ok();
+  }
+
+  Status MarkFailed(int64_t outbox_id, const std::string& error, int64_t next_attempt_at_ms,
+                    bool dead) override {
+    bool found = false;
+    Status s = Run("MarkFailed", [&](pqxx::connection& c) {
+      pqxx::work txn(c);
+      // A dead row keeps its last next_attempt_at; a retried one is released.
+      pqxx::result r = txn.exec_params(
+          "UPDATE outbox SET attempts = attempts + 1, last_error = $2,"
+          " status = CASE WHEN $4 THEN 'dead' ELSE 'pending' END,"
+          " next_attempt_at_ms = CASE WHEN $4 THEN next_attempt_at_ms ELSE $3 END,"
+          " claimed_by = '', claimed_until_ms = 0"
+          " WHERE id = $1",
+          outbox_id, error, next_attempt_at_ms, dead);
+      txn.commit();
+      found = r.affected_rows() > 0;
+    });
+    if (!s.ok()) return s;
+    if (!found) return Status::NotFound("no outbox row " + std::to_string(outbox_id));
+    return Status::Ok();
+  }
+
+  Result<std::vector<OutboxRow>> GetOutbox(const std::string& case_id) override {
+    std::vector<OutboxRow> out;
+    Status s = Run("GetOutbox", [&](pqxx::connection& c) {
+      pqxx::read_transaction txn(c);
+      pqxx::result r = txn.exec_params(
+          std::string("SELECT ") + kOutboxColumns + " FROM outbox WHERE case_id = $1 ORDER BY id",
+          case_id);
+      out.clear();
+      for (const pqxx::row& row : r) out.push_back(DecodeOutbox(row));
+    });
+    if (!s.ok()) return s;
+    return out;
+  }
+
+ private:
+  // Borrows a connection (opening one if none is idle), runs `body` on it and
+  // returns it to the pool, or drops it when it broke: the next call then
+  // opens a fresh one, which is how the store survives a server restart.
+  Status Run(const char* what_call, const std::function<void(pqxx::connection&)>& body) {
+    std::unique_ptr<pqxx::connection> connection;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (!idle_.empty()) {
+        connection = std::move(idle_.back());
+        idle_.pop_back();
+      }
+    }
+    bool broken = false;
+    Status status;
+    try {
+      if (connection == nullptr || !connection->is_open()) {
+        connection = std::make_unique<pqxx::connection>(url_);
+      }
+      body(*connection);
+    } catch (...) {
+      status = StatusFromException(what_call, &broken);
+    }
+    if (connection != nullptr && !broken) {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (idle_.size() < kMaxIdleConnections) idle_.push_back(std::move(connection));
+    }
+    // Closing a broken connection must not throw out of here either.
+    try {
+      connection.reset();
+    } catch (...) {
+    }
+    return status;
+  }
+
+  const std::string url_;
+  std::mutex mutex_;
+  std::vector<std::unique_ptr<pqxx::connection>> idle_;  // Guarded by mutex_.
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Store>> OpenPostgresStore(const std::string& url) {
+  auto store = std::make_unique<PostgresStore>(url);
+  Status s = store->Open();
+  if (!s.ok()) return s;
+  return std::unique_ptr<Store>(std::move(store));
+}
+
+}  // namespace zgtflow::store
