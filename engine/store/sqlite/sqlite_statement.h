@@ -1,0 +1,62 @@
+// ⑤ SqliteStatement: one prepared statement of the SQLite C API, finalized
+// when it goes out of scope; and SqliteStatus, SQLite result codes as Status.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include <sqlite3.h>
+
+#include "engine/base/status.h"
+
+namespace zgtflow::store::sqlite {
+
+// The Status for SQLite result `rc` while `doing` something, carrying
+// SQLite's message: kUnavailable for SQLITE_BUSY and SQLITE_LOCKED (the busy
+// timeout ran out: retry later), kConflict for constraint violations, kInternal
+// for anything else.
+Status SqliteStatus(sqlite3* db, int rc, const std::string& doing);
+
+// Runs `sql` (one or more statements, no parameters).
+Status SqliteExec(sqlite3* db, const char* sql);
+
+// Usage: SqliteStatement s(db, "SELECT … WHERE id = ?1"); if (!s.ok()) return
+// s.status(); s.Bind(1, id); while ((rc = s.Step()) == SQLITE_ROW) { s.Text(0) … }
+// Parameters and columns are numbered as SQLite numbers them (binds from 1,
+// columns from 0). Not thread-safe: the caller holds the connection's lock.
+class SqliteStatement {
+ public:
+  SqliteStatement(sqlite3* db, const std::string& sql);
+  ~SqliteStatement();
+  SqliteStatement(const SqliteStatement&) = delete;
+  SqliteStatement& operator=(const SqliteStatement&) = delete;
+
+  bool ok() const { return status_.ok(); }
+  const Status& status() const { return status_; }  // Why preparing failed.
+
+  void Bind(int index, int64_t value);
+  void Bind(int index, const std::string& text);  // Copied (SQLITE_TRANSIENT).
+  void Bind(int index, const std::optional<int64_t>& value);  // NULL when empty.
+
+  // SQLITE_ROW, SQLITE_DONE or an error code (see Error()).
+  int Step();
+  // Steps a statement that returns no rows: Ok, or the Status of the failure.
+  Status Run(const std::string& doing);
+  // The Status for an error code Step() returned.
+  Status Error(int rc, const std::string& doing) const { return SqliteStatus(db_, rc, doing); }
+  // Clears the previous run and its bindings, to run the statement again.
+  void Reset();
+
+  int64_t Int(int column) const;
+  std::string Text(int column) const;
+  bool IsNull(int column) const;
+  std::optional<int64_t> OptionalInt(int column) const;
+
+ private:
+  sqlite3* db_;
+  sqlite3_stmt* stmt_ = nullptr;
+  Status status_;
+};
+
+}  // namespace zgtflow::store::sqlite

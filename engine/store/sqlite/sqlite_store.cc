@@ -1,0 +1,597 @@
+// SqliteStore: SQL over the schema of schema/0001_init.sql. Writes run in
+// BEGIN IMMEDIATE transactions so that the write lock is taken before the
+// revision is read: a check-then-write can never interleave with another
+// process's, and a busy file is reported at BEGIN, before anything is done.
+#include "engine/store/sqlite/sqlite_store.h"
+
+#include <chrono>
+#include <set>
+
+#include <sqlite3.h>
+
+#include "engine/store/commit_rules.h"
+#include "engine/store/sqlite/sqlite_migrations.h"
+#include "engine/store/sqlite/sqlite_statement.h"
+
+namespace zgtflow::store {
+
+using sqlite::SqliteExec;
+using sqlite::SqliteStatement;
+using sqlite::SqliteStatus;
+
+namespace {
+
+// Rolls back unless Commit() succeeded, so every early return undoes the
+// transaction's writes.
+class Transaction {
+ public:
+  explicit Transaction(sqlite3* db) : db_(db) {}
+  ~Transaction() {
+    if (open_) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+  }
+  Status Begin() {
+    Status status = SqliteExec(db_, "BEGIN IMMEDIATE");
+    open_ = status.ok();
+    return status;
+  }
+  Status Commit() {
+    Status status = SqliteExec(db_, "COMMIT");
+    if (status.ok()) open_ = false;
+    return status;
+  }
+
+ private:
+  sqlite3* db_;
+  bool open_ = false;
+};
+
+const char* CaseStatusText(CaseStatus status) {
+  return status == CaseStatus::kCompleted ? "completed" : "running";
+}
+
+CaseStatus CaseStatusOf(const std::string& text) {
+  return text == "completed" ? CaseStatus::kCompleted : CaseStatus::kRunning;
+}
+
+const char* OutboxStatusText(OutboxStatus status) {
+  switch (status) {
+    case OutboxStatus::kDelivered: return "delivered";
+    case OutboxStatus::kDead: return "dead";
+    case OutboxStatus::kPending: break;
+  }
+  return "pending";
+}
+
+OutboxStatus OutboxStatusOf(const std::string& text) {
+  if (text == "delivered") return OutboxStatus::kDelivered;
+  if (text == "dead") return OutboxStatus::kDead;
+  return OutboxStatus::kPending;
+}
+
+// SQLite's LIMIT: a negative number means no limit.
+int64_t SqlLimit(int limit) { return limit <= 0 ? -1 : limit; }
+
+const char kCaseColumns[] =
+    "id, workflow, version, status, state, snapshot, data, parties, parent_id, revision, "
+    "created_at_ms, updated_at_ms, next_due_ms";
+
+CaseRow ReadCase(const SqliteStatement& s) {
+  CaseRow row;
+  row.id = s.Text(0);
+  row.workflow = s.Text(1);
+  row.version = s.Text(2);
+  row.status = CaseStatusOf(s.Text(3));
+  row.state = s.Text(4);
+  row.snapshot = s.Text(5);
+  row.data = s.Text(6);
+  row.parties = s.Text(7);
+  row.parent_id = s.Text(8);
+  row.revision = s.Int(9);
+  row.created_at_ms = s.Int(10);
+  row.updated_at_ms = s.Int(11);
+  row.next_due_ms = s.OptionalInt(12);
+  return row;
+}
+
+const char kTimerColumns[] = "case_id, timer_id, due_at_ms, state, claimed_by, claimed_until_ms";
+
+TimerRow ReadTimer(const SqliteStatement& s) {
+  TimerRow row;
+  row.case_id = s.Text(0);
+  row.timer_id = static_cast<uint32_t>(s.Int(1));
+  row.due_at_ms = s.Int(2);
+  row.state = s.Text(3);
+  row.claimed_by = s.Text(4);
+  row.claimed_until_ms = s.Int(5);
+  return row;
+}
+
+const char kOutboxColumns[] =
+    "id, case_id, adapter, payload, idempotency_key, attempts, next_attempt_at_ms, status, "
+    "last_error, claimed_by, claimed_until_ms";
+
+OutboxRow ReadOutbox(const SqliteStatement& s) {
+  OutboxRow row;
+  row.id = s.Int(0);
+  row.case_id = s.Text(1);
+  row.adapter = s.Text(2);
+  row.payload = s.Text(3);
+  row.idempotency_key = s.Text(4);
+  row.attempts = static_cast<int>(s.Int(5));
+  row.next_attempt_at_ms = s.Int(6);
+  row.status = OutboxStatusOf(s.Text(7));
+  row.last_error = s.Text(8);
+  row.claimed_by = s.Text(9);
+  row.claimed_until_ms = s.Int(10);
+  return row;
+}
+
+// Runs a prepared SELECT to the end, reading each row with `read`.
+template <typename T, typename Read>
+Result<std::vector<T>> ReadAll(SqliteStatement& s, Read read, const std::string& doing) {
+  if (!s.ok()) return s.status();
+  std::vector<T> rows;
+  int rc;
+  while ((rc = s.Step()) == SQLITE_ROW) rows.push_back(read(s));
+  if (rc != SQLITE_DONE) return s.Error(rc, doing);
+  return rows;
+}
+
+int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path,
+                                                       const SqliteOptions& options) {
+  sqlite3* db = nullptr;
+  // NOMUTEX: SqliteStore's own mutex already serializes every use.
+  int rc = sqlite3_open_v2(path.c_str(), &db,
+                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                           nullptr);
+  if (rc != SQLITE_OK) {
+    std::string message = "opening " + path + ": " + (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+    sqlite3_close(db);
+    return Status(StatusCode::kUnavailable, message);
+  }
+  std::unique_ptr<SqliteStore> store(new SqliteStore(db));
+  sqlite3_busy_timeout(db, options.busy_timeout_ms);
+  sqlite3_extended_result_codes(db, 1);
+  // journal_mode returns a row ("wal"); anything else means the file system
+  // refused WAL (e.g. a network share), which SQLite would silently accept.
+  {
+    SqliteStatement wal(db, "PRAGMA journal_mode=WAL");
+    if (!wal.ok()) return Status(StatusCode::kUnavailable, wal.status().message());
+    int step = wal.Step();
+    if (step != SQLITE_ROW) {
+      Status status = wal.Error(step, "switching " + path + " to WAL mode");
+      return Status(StatusCode::kUnavailable, status.message());
+    }
+    if (wal.Text(0) != "wal") {
+      return Status(StatusCode::kUnavailable, path + " cannot use WAL mode (journal_mode " +
+                                                  wal.Text(0) + ")");
+    }
+  }
+  Status status = SqliteExec(
+      db, options.synchronous_full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
+  if (status.ok()) status = store->Migrate();
+  if (!status.ok()) return status;
+  return store;
+}
+
+SqliteStore::~SqliteStore() { sqlite3_close_v2(db_); }
+
+Status SqliteStore::Migrate() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  Transaction tx(db_);
+  if (Status s = tx.Begin(); !s.ok()) return Status(StatusCode::kUnavailable, s.message());
+  if (Status s = SqliteExec(db_,
+                            "CREATE TABLE IF NOT EXISTS schema_migrations ("
+                            " version INTEGER PRIMARY KEY, name TEXT NOT NULL,"
+                            " applied_at_ms INTEGER NOT NULL)");
+      !s.ok()) {
+    return s;
+  }
+  int64_t applied = 0;
+  {
+    SqliteStatement s(db_, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
+    if (!s.ok()) return s.status();
+    int rc = s.Step();
+    if (rc != SQLITE_ROW) return s.Error(rc, "reading schema_migrations");
+    applied = s.Int(0);
+  }
+  for (const sqlite::Migration& migration : sqlite::Migrations()) {
+    if (migration.version <= applied) continue;
+    if (Status s = SqliteExec(db_, migration.sql); !s.ok()) {
+      return Status::Internal("migration " + std::string(migration.name) + " failed: " +
+                              s.message());
+    }
+    SqliteStatement record(
+        db_, "INSERT INTO schema_migrations (version, name, applied_at_ms) VALUES (?1, ?2, ?3)");
+    record.Bind(1, static_cast<int64_t>(migration.version));
+    record.Bind(2, std::string(migration.name));
+    record.Bind(3, NowMs());
+    if (Status s = record.Run("recording a migration"); !s.ok()) return s;
+  }
+  return tx.Commit();
+}
+
+Result<std::vector<int>> SqliteStore::AppliedMigrations() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  SqliteStatement s(db_, "SELECT version FROM schema_migrations ORDER BY version");
+  return ReadAll<int>(s, [](const SqliteStatement& st) { return static_cast<int>(st.Int(0)); },
+                      "reading schema_migrations");
+}
+
+// ---- definitions ----
+
+Status SqliteStore::PutDefinition(const DefinitionRow& d) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  SqliteStatement s(db_,
+                    "INSERT INTO definitions (workflow, version, source, source_path, deployed_at_ms)"
+                    " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (workflow, version) DO NOTHING");
+  if (!s.ok()) return s.status();
+  s.Bind(1, d.workflow);
+  s.Bind(2, d.version);
+  s.Bind(3, d.source);
+  s.Bind(4, d.source_path);
+  s.Bind(5, d.deployed_at_ms);
+  return s.Run("storing definition " + d.workflow);
+}
+
+Result<std::vector<DefinitionRow>> SqliteStore::ListDefinitions() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  SqliteStatement s(db_,
+                    "SELECT workflow, version, source, source_path, deployed_at_ms FROM definitions"
+                    " ORDER BY workflow, deployed_at_ms, version");
+  return ReadAll<DefinitionRow>(
+      s,
+      [](const SqliteStatement& st) {
+        return DefinitionRow{st.Text(0), st.Text(1), st.Text(2), st.Text(3), st.Int(4)};
+      },
+      "listing definitions");
+}
+
+// ---- cases ----
+
+Status SqliteStore::CommitStep(const StepCommit& commit) {
+  if (Status status = CheckStepCommit(commit); !status.ok()) return status;
+  std::lock_guard<std::mutex> lock(mutex_);
+  Transaction tx(db_);
+  if (Status s = tx.Begin(); !s.ok()) return s;
+  if (Status s = WriteStep(commit); !s.ok()) return s;  // ~Transaction rolls back.
+  return tx.Commit();
+}
+
+Status SqliteStore::WriteStep(const StepCommit& commit) {
+  const CaseRow& row = commit.case_row;
+  {
+    SqliteStatement s(db_, "SELECT revision FROM cases WHERE id = ?1");
+    if (!s.ok()) return s.status();
+    s.Bind(1, row.id);
+    int rc = s.Step();
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) return s.Error(rc, "reading case " + row.id);
+    bool exists = rc == SQLITE_ROW;
+    if (commit.create && exists) return Status(StatusCode::kConflict, "case " + row.id + " exists");
+    if (!commit.create && !exists) return Status::NotFound("no case " + row.id);
+    if (!commit.create && s.Int(0) != commit.expected_revision) {
+      return Status(StatusCode::kConflict, "case " + row.id + " is at revision " +
+                                               std::to_string(s.Int(0)) + ", not " +
+                                               std::to_string(commit.expected_revision));
+    }
+  }
+  {
+    const char* sql = commit.create
+        ? "INSERT INTO cases (id, workflow, version, status, state, snapshot, data, parties,"
+          " parent_id, revision, created_at_ms, updated_at_ms, next_due_ms)"
+          " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"
+        : "UPDATE cases SET workflow = ?2, version = ?3, status = ?4, state = ?5, snapshot = ?6,"
+          " data = ?7, parties = ?8, parent_id = ?9, revision = ?10, created_at_ms = ?11,"
+          " updated_at_ms = ?12, next_due_ms = ?13 WHERE id = ?1";
+    SqliteStatement s(db_, sql);
+    if (!s.ok()) return s.status();
+    s.Bind(1, row.id);
+    s.Bind(2, row.workflow);
+    s.Bind(3, row.version);
+    s.Bind(4, std::string(CaseStatusText(row.status)));
+    s.Bind(5, row.state);
+    s.Bind(6, row.snapshot);
+    s.Bind(7, row.data);
+    s.Bind(8, row.parties);
+    s.Bind(9, row.parent_id);
+    s.Bind(10, row.revision);
+    s.Bind(11, row.created_at_ms);
+    s.Bind(12, row.updated_at_ms);
+    s.Bind(13, row.next_due_ms);
+    // A constraint here is a create racing another: kConflict, as SqliteStatus maps it.
+    if (Status st = s.Run("writing case " + row.id); !st.ok()) return st;
+  }
+  {
+    const HistoryRow& h = commit.history;
+    SqliteStatement s(db_,
+                      "INSERT INTO history (case_id, seq, input, actor, effects, at_ms, prev_hash,"
+                      " hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+    if (!s.ok()) return s.status();
+    s.Bind(1, row.id);
+    s.Bind(2, h.seq);
+    s.Bind(3, h.input);
+    s.Bind(4, h.actor);
+    s.Bind(5, h.effects);
+    s.Bind(6, h.at_ms);
+    s.Bind(7, h.prev_hash);
+    s.Bind(8, h.hash);
+    if (Status st = s.Run("appending history of " + row.id); !st.ok()) {
+      // seq == revision was checked: an existing entry means the table holds
+      // history the case row does not account for.
+      return Status::Internal(st.message());
+    }
+  }
+  // Deletes before inserts: cancel + add of one id replaces the timer.
+  std::vector<uint32_t> deleted = commit.cancel_timers;
+  if (commit.fired_timer) deleted.push_back(*commit.fired_timer);
+  if (!deleted.empty()) {
+    SqliteStatement s(db_, "DELETE FROM timers WHERE case_id = ?1 AND timer_id = ?2");
+    if (!s.ok()) return s.status();
+    for (uint32_t id : deleted) {
+      s.Reset();
+      s.Bind(1, row.id);
+      s.Bind(2, static_cast<int64_t>(id));
+      if (Status st = s.Run("deleting a timer of " + row.id); !st.ok()) return st;
+    }
+  }
+  if (!commit.add_timers.empty()) {
+    SqliteStatement s(db_,
+                      "INSERT INTO timers (case_id, timer_id, due_at_ms, state, claimed_by,"
+                      " claimed_until_ms) VALUES (?1, ?2, ?3, ?4, '', 0)");
+    if (!s.ok()) return s.status();
+    for (const TimerRow& timer : commit.add_timers) {
+      s.Reset();
+      s.Bind(1, row.id);
+      s.Bind(2, static_cast<int64_t>(timer.timer_id));
+      s.Bind(3, timer.due_at_ms);
+      s.Bind(4, timer.state);
+      Status st = s.Run("adding timer " + std::to_string(timer.timer_id) + " of " + row.id);
+      if (st.code() == StatusCode::kConflict) {  // The id is still pending: a malformed commit.
+        return Status::InvalidArgument("timer " + std::to_string(timer.timer_id) + " of case " +
+                                           row.id + " is pending",
+                                       "timer_id");
+      }
+      if (!st.ok()) return st;
+    }
+  }
+  if (!commit.outbox.empty()) {
+    SqliteStatement s(db_,
+                      "INSERT INTO outbox (case_id, adapter, payload, idempotency_key, attempts,"
+                      " next_attempt_at_ms, status, last_error, claimed_by, claimed_until_ms)"
+                      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, '', 0)");
+    if (!s.ok()) return s.status();
+    for (const OutboxRow& out : commit.outbox) {
+      s.Reset();
+      s.Bind(1, row.id);
+      s.Bind(2, out.adapter);
+      s.Bind(3, out.payload);
+      s.Bind(4, out.idempotency_key);
+      s.Bind(5, static_cast<int64_t>(out.attempts));
+      s.Bind(6, out.next_attempt_at_ms);
+      s.Bind(7, std::string(OutboxStatusText(out.status)));
+      s.Bind(8, out.last_error);
+      if (Status st = s.Run("adding an outbox row of " + row.id); !st.ok()) return st;
+    }
+  }
+  return Status::Ok();
+}
+
+Result<CaseRow> SqliteStore::GetCase(const std::string& case_id) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto rows = QueryCases("WHERE id = ?1", {case_id});
+  if (!rows.ok()) return rows.status();
+  if (rows->empty()) return Status::NotFound("no case " + case_id);
+  return rows->front();
+}
+
+Result<std::vector<CaseRow>> SqliteStore::QueryCases(
+    const std::string& sql_tail, const std::vector<std::variant<int64_t, std::string>>& params) {
+  SqliteStatement s(db_, std::string("SELECT ") + kCaseColumns + " FROM cases " + sql_tail);
+  if (!s.ok()) return s.status();
+  for (size_t i = 0; i < params.size(); ++i) {
+    int index = static_cast<int>(i) + 1;
+    if (const auto* text = std::get_if<std::string>(&params[i])) {
+      s.Bind(index, *text);
+    } else {
+      s.Bind(index, std::get<int64_t>(params[i]));
+    }
+  }
+  return ReadAll<CaseRow>(s, ReadCase, "listing cases");
+}
+
+Result<std::vector<CaseRow>> SqliteStore::ListCases(const CaseFilter& filter) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  std::string where = "WHERE 1";
+  std::vector<std::variant<int64_t, std::string>> params;
+  auto param = [&](std::variant<int64_t, std::string> value) {
+    params.push_back(std::move(value));
+    return "?" + std::to_string(params.size());
+  };
+  if (!filter.workflow.empty()) where += " AND workflow = " + param(filter.workflow);
+  // "" is a valid empty column (commit_rules.h); json_each would reject it.
+  if (!filter.state.empty()) {
+    where += " AND EXISTS (SELECT 1 FROM json_each(CASE state WHEN '' THEN '[]' ELSE state END)"
+             " AS s WHERE s.value = " + param(filter.state) + ")";
+  }
+  if (!filter.party.empty()) {
+    where += " AND EXISTS (SELECT 1 FROM json_each(CASE parties WHEN '' THEN '{}' ELSE parties END)"
+             " AS r, json_each(r.value) AS p WHERE p.value = " + param(filter.party) + ")";
+  }
+  if (filter.overdue) {
+    std::string now = param(filter.now_ms);
+    where += *filter.overdue ? " AND next_due_ms IS NOT NULL AND next_due_ms < " + now
+                             : " AND (next_due_ms IS NULL OR next_due_ms >= " + now + ")";
+  }
+  where += " ORDER BY updated_at_ms DESC, id LIMIT " + param(SqlLimit(filter.limit)) +
+           " OFFSET " + param(static_cast<int64_t>(std::max(filter.offset, 0)));
+  return QueryCases(where, params);
+}
+
+Result<std::vector<CaseRow>> SqliteStore::ListChildren(const std::string& case_id) {
+  if (case_id.empty()) return std::vector<CaseRow>{};  // '' is "no parent", not a case.
+  std::lock_guard<std::mutex> lock(mutex_);
+  return QueryCases("WHERE parent_id = ?1 ORDER BY created_at_ms, id", {case_id});
+}
+
+Result<std::vector<HistoryRow>> SqliteStore::GetHistory(const std::string& case_id) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  SqliteStatement s(db_,
+                    "SELECT case_id, seq, input, actor, effects, at_ms, prev_hash, hash"
+                    " FROM history WHERE case_id = ?1 ORDER BY seq");
+  if (!s.ok()) return s.status();
+  s.Bind(1, case_id);
+  return ReadAll<HistoryRow>(
+      s,
+      [](const SqliteStatement& st) {
+        return HistoryRow{st.Text(0), st.Int(1), st.Text(2), st.Text(3),
+                          st.Text(4), st.Int(5), st.Text(6), st.Text(7)};
+      },
+      "reading history of " + case_id);
+}
+
+Result<std::vector<std::string>> SqliteStore::ListCaseIds() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  SqliteStatement s(db_, "SELECT id FROM cases ORDER BY id");
+  return ReadAll<std::string>(s, [](const SqliteStatement& st) { return st.Text(0); },
+                              "listing case ids");
+}
+
+// ---- timers ----
+
+Result<std::vector<TimerRow>> SqliteStore::ClaimDueTimers(const std::string& node, int64_t now_ms,
+                                                          int64_t lease_ms, int limit) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  Transaction tx(db_);
+  if (Status s = tx.Begin(); !s.ok()) return s;
+  std::vector<TimerRow> due;
+  {
+    SqliteStatement s(db_, std::string("SELECT ") + kTimerColumns +
+                               " FROM timers WHERE due_at_ms <= ?1"
+                               " AND (claimed_by = '' OR claimed_until_ms <= ?1)"
+                               " ORDER BY due_at_ms, case_id, timer_id LIMIT ?2");
+    if (!s.ok()) return s.status();
+    s.Bind(1, now_ms);
+    s.Bind(2, SqlLimit(limit));
+    auto rows = ReadAll<TimerRow>(s, ReadTimer, "finding due timers");
+    if (!rows.ok()) return rows.status();
+    due = std::move(rows).value();
+  }
+  SqliteStatement claim(db_,
+                        "UPDATE timers SET claimed_by = ?1, claimed_until_ms = ?2"
+                        " WHERE case_id = ?3 AND timer_id = ?4");
+  if (!claim.ok()) return claim.status();
+  for (TimerRow& timer : due) {
+    timer.claimed_by = node;
+    timer.claimed_until_ms = now_ms + lease_ms;
+    claim.Reset();
+    claim.Bind(1, node);
+    claim.Bind(2, timer.claimed_until_ms);
+    claim.Bind(3, timer.case_id);
+    claim.Bind(4, static_cast<int64_t>(timer.timer_id));
+    if (Status s = claim.Run("claiming a timer"); !s.ok()) return s;
+  }
+  if (Status s = tx.Commit(); !s.ok()) return s;
+  return due;
+}
+
+Result<std::vector<TimerRow>> SqliteStore::GetTimers(const std::string& case_id) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  SqliteStatement s(db_, std::string("SELECT ") + kTimerColumns +
+                             " FROM timers WHERE case_id = ?1 ORDER BY due_at_ms, timer_id");
+  if (!s.ok()) return s.status();
+  s.Bind(1, case_id);
+  return ReadAll<TimerRow>(s, ReadTimer, "reading timers of " + case_id);
+}
+
+Result<int64_t> SqliteStore::CountTimers() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  SqliteStatement s(db_, "SELECT COUNT(*) FROM timers");
+  if (!s.ok()) return s.status();
+  int rc = s.Step();
+  if (rc != SQLITE_ROW) return s.Error(rc, "counting timers");
+  return s.Int(0);
+}
+
+// ---- outbox ----
+
+Result<std::vector<OutboxRow>> SqliteStore::ClaimOutbox(const std::string& node, int64_t now_ms,
+                                                        int64_t lease_ms, int limit) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  Transaction tx(db_);
+  if (Status s = tx.Begin(); !s.ok()) return s;
+  std::vector<OutboxRow> due;
+  {
+    SqliteStatement s(db_, std::string("SELECT ") + kOutboxColumns +
+                               " FROM outbox WHERE status = 'pending' AND next_attempt_at_ms <= ?1"
+                               " AND (claimed_by = '' OR claimed_until_ms <= ?1)"
+                               " ORDER BY next_attempt_at_ms, id LIMIT ?2");
+    if (!s.ok()) return s.status();
+    s.Bind(1, now_ms);
+    s.Bind(2, SqlLimit(limit));
+    auto rows = ReadAll<OutboxRow>(s, ReadOutbox, "finding due outbox rows");
+    if (!rows.ok()) return rows.status();
+    due = std::move(rows).value();
+  }
+  SqliteStatement claim(db_, "UPDATE outbox SET claimed_by = ?1, claimed_until_ms = ?2 WHERE id = ?3");
+  if (!claim.ok()) return claim.status();
+  for (OutboxRow& out : due) {
+    out.claimed_by = node;
+    out.claimed_until_ms = now_ms + lease_ms;
+    claim.Reset();
+    claim.Bind(1, node);
+    claim.Bind(2, out.claimed_until_ms);
+    claim.Bind(3, out.id);
+    if (Status s = claim.Run("claiming an outbox row"); !s.ok()) return s;
+  }
+  if (Status s = tx.Commit(); !s.ok()) return s;
+  return due;
+}
+
+Status SqliteStore::MarkDelivered(int64_t outbox_id) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  SqliteStatement s(db_,
+                    "UPDATE outbox SET status = 'delivered', claimed_by = '', claimed_until_ms = 0"
+                    " WHERE id = ?1");
+  if (!s.ok()) return s.status();
+  s.Bind(1, outbox_id);
+  if (Status st = s.Run("marking outbox row delivered"); !st.ok()) return st;
+  if (sqlite3_changes(db_) == 0) return Status::NotFound("no outbox row " + std::to_string(outbox_id));
+  return Status::Ok();
+}
+
+Status SqliteStore::MarkFailed(int64_t outbox_id, const std::string& error,
+                               int64_t next_attempt_at_ms, bool dead) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  SqliteStatement s(db_,
+                    dead ? "UPDATE outbox SET attempts = attempts + 1, last_error = ?2,"
+                           " status = 'dead', claimed_by = '', claimed_until_ms = 0 WHERE id = ?1"
+                         : "UPDATE outbox SET attempts = attempts + 1, last_error = ?2,"
+                           " next_attempt_at_ms = ?3, claimed_by = '', claimed_until_ms = 0"
+                           " WHERE id = ?1");
+  if (!s.ok()) return s.status();
+  s.Bind(1, outbox_id);
+  s.Bind(2, error);
+  if (!dead) s.Bind(3, next_attempt_at_ms);
+  if (Status st = s.Run("marking outbox row failed"); !st.ok()) return st;
+  if (sqlite3_changes(db_) == 0) return Status::NotFound("no outbox row " + std::to_string(outbox_id));
+  return Status::Ok();
+}
+
+Result<std::vector<OutboxRow>> SqliteStore::GetOutbox(const std::string& case_id) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  SqliteStatement s(db_, std::string("SELECT ") + kOutboxColumns +
+                             " FROM outbox WHERE case_id = ?1 ORDER BY id");
+  if (!s.ok()) return s.status();
+  s.Bind(1, case_id);
+  return ReadAll<OutboxRow>(s, ReadOutbox, "reading outbox of " + case_id);
+}
+
+}  // namespace zgtflow::store

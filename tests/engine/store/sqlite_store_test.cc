@@ -1,0 +1,201 @@
+// SqliteStore against the Store conformance suite, plus what only a file
+// database has: data that outlives the object, migrations recorded once,
+// and several stores (as several processes would) sharing one file.
+#include "engine/store/sqlite/sqlite_store.h"
+
+#include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <set>
+#include <thread>
+
+#include <sqlite3.h>
+
+#include "engine/store/open/open_store.h"
+#include "engine/store/sqlite/sqlite_migrations.h"
+#include "tests/engine/store/store_conformance.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+using zgtflow::Status;
+using zgtflow::StatusCode;
+using zgtflow::store::SqliteStore;
+using zgtflow::store::Store;
+namespace conformance = zgtflow::store::conformance;
+
+// A folder under the system temp dir for this process's databases, removed
+// (with every file in it) when the test process exits.
+class TempDir {
+ public:
+  TempDir() {
+    std::random_device random;
+    path_ = fs::temp_directory_path() /
+            ("zgt-sqlite-test-" + std::to_string(random()) + "-" + std::to_string(random()));
+    fs::create_directories(path_);
+  }
+  ~TempDir() {
+    std::error_code ignored;
+    fs::remove_all(path_, ignored);
+  }
+  // A new database file name, unique in this process.
+  std::string NewFile() {
+    return (path_ / ("store-" + std::to_string(++count_) + ".db")).string();
+  }
+  const fs::path& path() const { return path_; }
+
+ private:
+  fs::path path_;
+  std::atomic<int> count_{0};
+};
+
+TempDir& Temp() {
+  static TempDir dir;
+  return dir;
+}
+
+std::unique_ptr<SqliteStore> OpenFile(const std::string& path) {
+  auto store = SqliteStore::Open(path);
+  if (!store.ok()) {
+    UNSCOPED_INFO("SqliteStore::Open(" << path << "): " << store.status().message());
+    return nullptr;
+  }
+  return std::move(store).value();
+}
+
+std::unique_ptr<Store> MakeSqliteStore() { return OpenFile(Temp().NewFile()); }
+
+}  // namespace
+
+ZGT_STORE_CONFORMANCE("sqlite", MakeSqliteStore)
+
+TEST_CASE("a SQLite store keeps cases, history, timers and outbox across reopening", "[store]") {
+  std::string path = Temp().NewFile();
+  {
+    auto store = OpenFile(path);
+    REQUIRE(store);
+    auto create = conformance::Create("c1", 1000);
+    create.add_timers = {conformance::Timer(1, 5000)};
+    create.outbox = {conformance::Out("log", "c1:1:0")};
+    conformance::Commit(*store, create);
+  }
+  auto store = OpenFile(path);
+  REQUIRE(store);
+  CHECK(conformance::Get(*store, "c1").revision == 1);
+  CHECK(conformance::Must(store->GetHistory("c1")).size() == 1);
+  CHECK(conformance::Must(store->GetTimers("c1")).size() == 1);
+  CHECK(conformance::Must(store->GetOutbox("c1")).size() == 1);
+}
+
+TEST_CASE("a SQLite store applies each migration once and records it in schema_migrations",
+          "[store]") {
+  std::string path = Temp().NewFile();
+  std::vector<int> all;
+  for (const auto& migration : zgtflow::store::sqlite::Migrations()) all.push_back(migration.version);
+  REQUIRE_FALSE(all.empty());
+  CHECK(all.front() == 1);
+  for (int round = 0; round < 2; ++round) {
+    auto store = OpenFile(path);
+    REQUIRE(store);
+    CHECK(conformance::Must(store->AppliedMigrations()) == all);
+  }
+}
+
+TEST_CASE("a SQLite database is in WAL mode after opening", "[store]") {
+  std::string path = Temp().NewFile();
+  REQUIRE(OpenFile(path));
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+  sqlite3_stmt* stmt = nullptr;
+  REQUIRE(sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &stmt, nullptr) == SQLITE_OK);
+  REQUIRE(sqlite3_step(stmt) == SQLITE_ROW);
+  CHECK(std::string(reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0))) == "wal");
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
+}
+
+TEST_CASE("two SQLite stores on one file see each other's commits and exactly one racing commit wins",
+          "[store]") {
+  std::string path = Temp().NewFile();
+  auto first = OpenFile(path);
+  auto second = OpenFile(path);
+  REQUIRE(first);
+  REQUIRE(second);
+  conformance::Commit(*first, conformance::Create("c1", 1000));
+  for (int round = 0; round < 10; ++round) {
+    auto row = conformance::Get(*second, "c1");
+    Status results[2];
+    std::atomic<int> ready{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 2; ++t) {
+      threads.emplace_back([&, t] {
+        Store& store = t == 0 ? static_cast<Store&>(*first) : *second;
+        auto next = conformance::Next(row, 2000 + round);
+        ready.fetch_add(1);
+        while (ready.load() < 2) std::this_thread::yield();
+        results[t] = store.CommitStep(next);
+      });
+    }
+    for (auto& thread : threads) thread.join();
+    INFO("round " << round << ": " << results[0].message() << " / " << results[1].message());
+    CHECK(results[0].ok() + results[1].ok() == 1);
+    CHECK((results[0].code() == StatusCode::kConflict || results[1].code() == StatusCode::kConflict));
+  }
+  CHECK(conformance::Get(*first, "c1").revision == 11);
+  CHECK(conformance::Must(second->GetHistory("c1")).size() == 11);
+}
+
+TEST_CASE("two SQLite stores on one file never claim the same timer within its lease", "[store]") {
+  std::string path = Temp().NewFile();
+  auto first = OpenFile(path);
+  auto second = OpenFile(path);
+  REQUIRE(first);
+  REQUIRE(second);
+  auto create = conformance::Create("c1", 1000);
+  for (uint32_t id = 1; id <= 50; ++id) create.add_timers.push_back(conformance::Timer(id, 2000));
+  conformance::Commit(*first, create);
+  std::vector<zgtflow::store::TimerRow> claimed[2];
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 2; ++t) {
+    threads.emplace_back([&, t] {
+      Store& store = t == 0 ? static_cast<Store&>(*first) : *second;
+      for (int i = 0; i < 25; ++i) {
+        auto rows = store.ClaimDueTimers("node-" + std::to_string(t), 3000, 60000, 2);
+        if (rows.ok()) claimed[t].insert(claimed[t].end(), rows->begin(), rows->end());
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  std::set<uint32_t> ids;
+  for (const auto& rows : claimed) {
+    for (const auto& row : rows) CHECK(ids.insert(row.timer_id).second);
+  }
+  CHECK(ids.size() == 50);
+}
+
+TEST_CASE("OpenStore opens memory and SQLite stores and refuses unknown URLs", "[store]") {
+  auto memory = zgtflow::store::OpenStore("memory:");
+  REQUIRE(memory.ok());
+  conformance::Commit(**memory, conformance::Create("c1"));
+
+  fs::path nested = Temp().path() / "var" / "deep" / "zgtflow.db";
+  auto sqlite = zgtflow::store::OpenStore("sqlite:" + nested.string());
+  INFO(sqlite.status().message());
+  REQUIRE(sqlite.ok());
+  conformance::Commit(**sqlite, conformance::Create("c1"));
+  CHECK(fs::exists(nested));
+
+  auto unknown = zgtflow::store::OpenStore("mysql://localhost/x");
+  REQUIRE_FALSE(unknown.ok());
+  CHECK(unknown.status().code() == StatusCode::kInvalidArgument);
+  CHECK(zgtflow::store::OpenStore("sqlite:").status().code() == StatusCode::kInvalidArgument);
+}
+
+TEST_CASE("OpenStore reports a SQLite file it cannot create as unavailable", "[store]") {
+  fs::path blocker = Temp().path() / "a-file";
+  { std::ofstream(blocker.string()) << "x"; }
+  auto store = zgtflow::store::OpenStore("sqlite:" + (blocker / "sub" / "db.sqlite").string());
+  REQUIRE_FALSE(store.ok());
+  CHECK(store.status().code() == StatusCode::kUnavailable);
+}
