@@ -14,6 +14,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <memory>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <unordered_map>
@@ -232,6 +233,12 @@ void SelfCheck(const Bench& b) {
   MustStep(b, s, b.review);
   core::StepResult refused = core::Step(*b.workflow, s, b.approve, b.clock);
   if (!refused.rejection || refused.next != s) Fail("self-check: approve with tests_passed=false was not ignored");
+  core::CaseState in_place = s;
+  std::vector<core::Effect> effects;
+  if (!core::StepInPlace(*b.workflow, in_place, b.approve, b.clock, effects) || in_place != s ||
+      !effects.empty()) {
+    Fail("self-check: a refused StepInPlace changed the case");
+  }
   if (!InState(s, b.under_review) || Reviews(b, s) != 1) {
     Fail("self-check: tests_passed=false did not stay in under_review with reviews == 1");
   }
@@ -263,18 +270,20 @@ ResultA RunA(const Bench& b, uint64_t n) {
                                   &b.review, &b.approve, &b.list};
   std::unordered_map<uint64_t, core::CaseState> cases;
   const model::Workflow& w = *b.workflow;
+  // One effects buffer for the whole run, as a runtime that applies a step's
+  // effects and then takes the next input reuses it (core::StepInPlace).
+  std::vector<core::Effect> effects;
   const double cpu0 = CpuSeconds();
   Clock::time_point t0 = Clock::now();
   for (uint64_t id = 1; id <= n; ++id) {
     auto created = cases.emplace(id, NewCase(b));
-    core::StepResult started = core::Step(w, created.first->second, b.start_passed, b.clock);
-    if (started.rejection) Fail("A: start refused: " + started.rejection->code);
-    created.first->second = std::move(started.next);
+    std::optional<core::Rejection> refused =
+        core::StepInPlace(w, created.first->second, b.start_passed, b.clock, effects);
+    if (refused) Fail("A: start refused: " + refused->code);
     for (const core::Input* input : events) {
       auto it = cases.find(id);
-      core::StepResult r = core::Step(w, it->second, *input, b.clock);
-      if (r.rejection) Fail("A: case " + std::to_string(id) + ": '" + input->event + "' refused: " + r.rejection->code);
-      it->second = std::move(r.next);
+      refused = core::StepInPlace(w, it->second, *input, b.clock, effects);
+      if (refused) Fail("A: case " + std::to_string(id) + ": '" + input->event + "' refused: " + refused->code);
     }
     auto it = cases.find(id);
     if (it->second.status != core::CaseStatus::kCompleted || !InState(it->second, b.listed) ||
@@ -312,17 +321,17 @@ ResultB RunB(const Bench& b, uint64_t m) {
   // Not reserved: a runtime does not know how many cases will come, and the
   // buckets it grows are part of what each live case costs.
   auto* cases = new std::unordered_map<uint64_t, core::CaseState>();
+  std::vector<core::Effect> effects;  // Reused, as in RunA.
   Clock::time_point t0 = Clock::now();
   for (uint64_t id = 1; id <= m; ++id) {
     auto created = cases->emplace(id, NewCase(b));
-    core::StepResult started = core::Step(w, created.first->second, b.start_passed, b.clock);
-    if (started.rejection) Fail("B: start refused: " + started.rejection->code);
-    created.first->second = std::move(started.next);
+    std::optional<core::Rejection> refused =
+        core::StepInPlace(w, created.first->second, b.start_passed, b.clock, effects);
+    if (refused) Fail("B: start refused: " + refused->code);
     for (const core::Input* input : events) {
       auto it = cases->find(id);
-      core::StepResult r = core::Step(w, it->second, *input, b.clock);
-      if (r.rejection) Fail("B: case " + std::to_string(id) + ": '" + input->event + "' refused: " + r.rejection->code);
-      it->second = std::move(r.next);
+      refused = core::StepInPlace(w, it->second, *input, b.clock, effects);
+      if (refused) Fail("B: case " + std::to_string(id) + ": '" + input->event + "' refused: " + refused->code);
     }
   }
   out.seconds = std::chrono::duration<double>(Clock::now() - t0).count();

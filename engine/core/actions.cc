@@ -46,10 +46,13 @@ Value CoerceToField(const model::Type& type, Value value) {
 
 namespace {
 
-bool EvalOrFail(StepContext& ctx, const model::Expr& expr, const char* what, Value* out) {
+// `what()` names the expression for the error message; it is called only on
+// failure, so the accepted path builds no strings.
+template <typename What>
+bool EvalOrFail(StepContext& ctx, const model::Expr& expr, What what, Value* out) {
   Result<Value> value = Eval(expr, ctx.eval);
   if (!value.ok()) {
-    ctx.Fail("eval-error", std::string(what) + ": " + value.status().message());
+    ctx.Fail("eval-error", what() + ": " + value.status().message());
     return false;
   }
   *out = std::move(value).value();
@@ -62,7 +65,7 @@ bool EvalWith(StepContext& ctx, const model::ActionDef& action, const std::strin
   data->reserve(action.with.size());
   for (const auto& [field, expr] : action.with) {
     Value value;
-    if (!EvalOrFail(ctx, expr, (what + " with " + field).c_str(), &value)) return false;
+    if (!EvalOrFail(ctx, expr, [&] { return what + " with " + field; }, &value)) return false;
     data->emplace_back(field, std::move(value));
   }
   return true;
@@ -80,10 +83,10 @@ bool RunActions(StepContext& ctx, const std::vector<model::ActionDef>& actions, 
           return false;
         }
         Value value;
-        if (!EvalOrFail(ctx, action.value, ("set " + wf.fields[action.field].name).c_str(), &value)) {
+        if (!EvalOrFail(ctx, action.value, [&] { return "set " + wf.fields[action.field].name; }, &value)) {
           return false;
         }
-        ctx.state.data[action.field] = CoerceToField(wf.fields[action.field].type, std::move(value));
+        ctx.SetData(action.field, CoerceToField(wf.fields[action.field].type, std::move(value)));
         break;
       }
       case ActionKind::kNotify: {
@@ -97,7 +100,7 @@ bool RunActions(StepContext& ctx, const std::vector<model::ActionDef>& actions, 
         arguments.reserve(action.arguments.size());
         for (const model::Expr& argument : action.arguments) {
           Value value;
-          if (!EvalOrFail(ctx, argument, ("call " + action.adapter + "." + action.operation).c_str(),
+          if (!EvalOrFail(ctx, argument, [&] { return "call " + action.adapter + "." + action.operation; },
                           &value)) {
             return false;
           }

@@ -197,10 +197,17 @@ class Evaluator {
     return value;
   }
 
+  // The field's value. Reads the stored value in place and names the field
+  // only on the error path: a guard or `set` reads fields on every step.
   Result<Value> Field(const Expr& e) {
-    Result<Value> stored = Stored(e, e.field);
+    const int index = e.field;
+    if (index >= 0 && c_.data != nullptr && static_cast<size_t>(index) < c_.data->size()) {
+      const Value& stored = (*c_.data)[index];
+      if (!stored.is_null() && e.path.empty()) return stored;
+    }
+    Result<Value> stored = Stored(e, index);
     if (!stored.ok()) return stored;
-    const std::string name = FieldName(e.field);
+    const std::string name = FieldName(index);
     if (stored->is_null()) return Error(e, "field '" + name + "' has no value", name);
     return Follow(e, *stored, name);
   }

@@ -178,6 +178,12 @@ SelectedSet SelectEventless(StepContext& ctx) {
     bool taken = false;
     for (int s = atomic; s > 0 && !taken; s = wf.states[s].parent) {
       const auto& transitions = wf.states[s].transitions;
+      // Most states have only event transitions: one cheap scan skips them.
+      if (std::all_of(transitions.begin(), transitions.end(), [](const TransitionDef& t) {
+            return t.kind == TransitionKind::kEvent;
+          })) {
+        continue;
+      }
       // Branches in order, `else` last wherever it was written.
       for (int pass = 0; pass < 2 && !taken; ++pass) {
         for (const TransitionDef& t : transitions) {
@@ -297,7 +303,8 @@ bool Microstep(StepContext& ctx, SelectedSet& selected) {
   bool any_target = false;
   for (Selected& t : selected) {
     if (t.target >= 0) {
-      t.domain = TransitionDomain(wf, t.source, t.target);
+      // AddSelected has already computed it for selected transitions.
+      if (t.domain < 0) t.domain = TransitionDomain(wf, t.source, t.target);
       any_target = true;
     }
   }

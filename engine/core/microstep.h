@@ -18,50 +18,6 @@
 
 namespace zgtflow::core {
 
-// A vector that keeps its first N elements inline: the sets a microstep
-// works with are almost always tiny, and Step must not allocate for them
-// (the step benchmark runs millions of steps a second).
-template <typename T, size_t N>
-class SmallVec {
- public:
-  SmallVec() = default;
-  SmallVec(std::initializer_list<T> items) {
-    for (const T& item : items) push_back(item);
-  }
-  size_t size() const { return size_; }
-  bool empty() const { return size_ == 0; }
-  T* begin() { return data(); }
-  T* end() { return data() + size_; }
-  const T* begin() const { return data(); }
-  const T* end() const { return data() + size_; }
-  T& operator[](size_t i) { return data()[i]; }
-  const T& operator[](size_t i) const { return data()[i]; }
-  void push_back(const T& item) {
-    if (size_ < N) {
-      inline_[size_] = item;
-    } else {
-      if (size_ == N) heap_.assign(inline_, inline_ + N);
-      heap_.push_back(item);
-    }
-    ++size_;
-  }
-  // Shrinks to `n` ≤ size() elements.
-  void truncate(size_t n) {
-    if (size_ > N) {
-      heap_.resize(n);
-      if (n <= N) std::copy(heap_.begin(), heap_.end(), inline_);
-    }
-    size_ = n;
-  }
-
- private:
-  T* data() { return size_ > N ? heap_.data() : inline_; }
-  const T* data() const { return size_ > N ? heap_.data() : inline_; }
-  T inline_[N];  // Not value-initialized: only [0, size_) is ever read.
-  std::vector<T> heap_;
-  size_t size_ = 0;
-};
-
 // One transition chosen to run in a microstep.
 struct Selected {
   int source = 0;   // The state that declares it (a timer's state, the root for a start).

@@ -38,4 +38,21 @@ struct StepResult {
 StepResult Step(const model::Workflow& workflow, const CaseState& state,
                 const Input& input, const StepClock& clock);
 
+// Step without the copy, for a runtime that holds its cases and steps them
+// where they are (bench/engine_bench.cc does). The same semantics as Step:
+// `state` becomes Step(...).next and `effects` Step(...).effects, and the
+// rejection, if any, is returned. `effects` is cleared first and its capacity
+// is kept, so a caller that reuses one buffer allocates no effects storage.
+// On a rejection `state` is left exactly as it was (the data writes made
+// before the refusal are undone) and `effects` is empty.
+// REQUIRES: state.workflow_version == workflow.version.
+std::optional<Rejection> StepInPlace(const model::Workflow& workflow, CaseState& state,
+                                     const Input& input, const StepClock& clock,
+                                     std::vector<Effect>& effects);
+
+// StepInPlace for a case moved in: Step(workflow, state, input, clock)
+// without copying `state` (the result's `next` is the moved-in case).
+StepResult StepInPlace(const model::Workflow& workflow, CaseState&& state, const Input& input,
+                       const StepClock& clock);
+
 }  // namespace zgtflow::core

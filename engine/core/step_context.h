@@ -3,8 +3,12 @@
 // engine/core (step.cc, microstep.cc, timers.cc, actions.cc share it).
 #pragma once
 
+#include <algorithm>
+#include <initializer_list>
+#include <iterator>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "engine/core/case_state.h"
@@ -15,6 +19,59 @@
 #include "engine/model/workflow.h"
 
 namespace zgtflow::core {
+
+// A vector that keeps its first N elements inline: the sets a microstep
+// works with are almost always tiny, and Step must not allocate for them
+// (the step benchmark runs millions of steps a second).
+template <typename T, size_t N>
+class SmallVec {
+ public:
+  SmallVec() = default;
+  SmallVec(std::initializer_list<T> items) {
+    for (const T& item : items) push_back(item);
+  }
+  size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+  T* begin() { return data(); }
+  T* end() { return data() + size_; }
+  const T* begin() const { return data(); }
+  const T* end() const { return data() + size_; }
+  T& operator[](size_t i) { return data()[i]; }
+  const T& operator[](size_t i) const { return data()[i]; }
+  void push_back(const T& item) {
+    if (size_ < N) {
+      inline_[size_] = item;
+    } else {
+      if (size_ == N) heap_.assign(inline_, inline_ + N);
+      heap_.push_back(item);
+    }
+    ++size_;
+  }
+  void push_back(T&& item) {
+    if (size_ < N) {
+      inline_[size_] = std::move(item);
+    } else {
+      if (size_ == N) heap_.assign(std::make_move_iterator(inline_), std::make_move_iterator(inline_ + N));
+      heap_.push_back(std::move(item));
+    }
+    ++size_;
+  }
+  // Shrinks to `n` ≤ size() elements.
+  void truncate(size_t n) {
+    if (size_ > N) {
+      heap_.resize(n);
+      if (n <= N) std::copy(heap_.begin(), heap_.end(), inline_);
+    }
+    size_ = n;
+  }
+
+ private:
+  T* data() { return size_ > N ? heap_.data() : inline_; }
+  const T* data() const { return size_ > N ? heap_.data() : inline_; }
+  T inline_[N];  // Not value-initialized: only [0, size_) is ever read.
+  std::vector<T> heap_;
+  size_t size_ = 0;
+};
 
 // Eventless transitions and internal events processed in one step before the
 // step is refused as an "eventless-loop".
@@ -30,7 +87,7 @@ struct StepContext {
   }
 
   const model::Workflow& workflow;
-  CaseState& state;              // The copy Step returns; changed in place.
+  CaseState& state;              // The case being stepped; changed in place.
   std::vector<Effect>& effects;  // Appended in the order the runtime applies them.
   const StepClock& clock;
   const Input* input = nullptr;  // The input being applied; its actor sends `send` events.
@@ -41,6 +98,17 @@ struct StepContext {
   int microsteps = 0;
   bool completed = false;                    // A top-level final state was entered.
   std::optional<Rejection> error;            // Set once; the step is then refused.
+
+  // Data writes of this step, oldest first: (field, value before), so a
+  // refused step can put the case back without having copied it.
+  SmallVec<std::pair<size_t, model::Value>, 2> data_undo;
+
+  // Writes case data field `field`; every write of a step goes through here.
+  void SetData(size_t field, model::Value value) {
+    model::Value& slot = state.data[field];
+    data_undo.push_back({field, std::move(slot)});
+    slot = std::move(value);
+  }
 
   // Records the first failure; later ones are consequences and are dropped.
   void Fail(std::string code, std::string message, std::string field = "") {

@@ -58,6 +58,7 @@ void Schedule(StepContext& ctx, PendingTimer timer) {
 
 bool ScheduleStateTimers(StepContext& ctx, int state) {
   const model::StateDef& def = ctx.workflow.states[state];
+  if (def.timers.empty()) return true;
   const calendar::Instant now = ctx.clock.now;
   for (size_t i = 0; i < def.timers.size(); ++i) {
     const model::TimerDef& timer = def.timers[i];
@@ -116,6 +117,7 @@ bool ScheduleStateTimers(StepContext& ctx, int state) {
 
 void CancelStateTimers(StepContext& ctx, int state) {
   auto& timers = ctx.state.timers;
+  if (timers.empty()) return;
   auto keep = timers.begin();
   for (auto it = timers.begin(); it != timers.end(); ++it) {
     if (it->state == state) {
