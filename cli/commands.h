@@ -56,4 +56,11 @@ struct TestOptions {
 CLI::App* AddTest(CLI::App& app, TestOptions& options);
 int RunTest(const TestOptions& options);
 
+// `zgtflow audit verify [--db URL]`
+struct AuditOptions {
+  std::string db = "sqlite:var/zgtflow.db";
+};
+CLI::App* AddAudit(CLI::App& app, AuditOptions& options);
+int RunAudit(const AuditOptions& options);
+
 }  // namespace zgtflow::cli
