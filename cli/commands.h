@@ -63,4 +63,15 @@ struct AuditOptions {
 CLI::App* AddAudit(CLI::App& app, AuditOptions& options);
 int RunAudit(const AuditOptions& options);
 
+// `zgtflow serve [--db URL] [--workflows DIR] [--listen HOST:PORT] [--calendars DIR]`
+// Runs until SIGINT/SIGTERM, then shuts down gracefully (exit 0).
+struct ServeOptions {
+  std::string db = "sqlite:var/zgtflow.db";
+  std::string workflows_dir = "workflows";
+  std::string listen = "127.0.0.1:8080";
+  std::string calendars_dir;
+};
+CLI::App* AddServe(CLI::App& app, ServeOptions& options);
+int RunServe(const ServeOptions& options);
+
 }  // namespace zgtflow::cli

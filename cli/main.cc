@@ -25,16 +25,19 @@ int Main(int argc, char** argv) {
   EvalOptions eval;
   TestOptions test;
   AuditOptions audit;
+  ServeOptions serve;
   CLI::App* check_cmd = AddCheck(app, check);
   CLI::App* fmt_cmd = AddFmt(app, fmt);
   CLI::App* graph_cmd = AddGraph(app, graph);
   CLI::App* eval_cmd = AddEval(app, eval);
   CLI::App* test_cmd = AddTest(app, test);
   CLI::App* audit_cmd = AddAudit(app, audit);
+  CLI::App* serve_cmd = AddServe(app, serve);
 
   // CLI11 reports a mistyped subcommand as a missing one; name it instead.
   bool known = false;
-  for (const CLI::App* command : {check_cmd, fmt_cmd, graph_cmd, eval_cmd, test_cmd, audit_cmd}) {
+  for (const CLI::App* command : {check_cmd, fmt_cmd, graph_cmd, eval_cmd, test_cmd, audit_cmd,
+                                 serve_cmd}) {
     if (argc > 1 && command->check_name(argv[1])) known = true;
   }
   if (argc > 1 && argv[1][0] != '-' && !known) {
@@ -69,6 +72,7 @@ int Main(int argc, char** argv) {
   if (eval_cmd->parsed()) return RunEval(eval);
   if (test_cmd->parsed()) return RunTest(test);
   if (audit_cmd->parsed()) return RunAudit(audit);
+  if (serve_cmd->parsed()) return RunServe(serve);
   std::cerr << app.help();
   return kUsageError;
 }

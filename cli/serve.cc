@@ -1,0 +1,198 @@
+// `zgtflow serve [--db URL] [--workflows DIR] [--listen HOST:PORT] [--calendars DIR]`:
+// opens the store, deploys DIR's workflows (and recompiles older stored
+// versions that running cases still use), runs the timer worker and the HTTP
+// server until SIGINT/SIGTERM, then shuts down gracefully (exit 0).
+#include <pthread.h>
+#include <signal.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "cli/calendar_loader.h"
+#include "cli/commands.h"
+#include "cli/files.h"
+#include "cli/report.h"
+#include "dsl/compile.h"
+#include "engine/runtime/case_runner.h"
+#include "engine/runtime/clock.h"
+#include "engine/runtime/definition_registry.h"
+#include "engine/runtime/timer_worker.h"
+#include "engine/store/open/open_store.h"
+#include "web/server.h"
+
+namespace zgtflow::cli {
+namespace {
+
+constexpr int64_t kTimerPeriodMs = 200;
+constexpr int64_t kTimerLeaseMs = 30000;
+
+// Stored versions that DIR no longer holds, recompiled from their stored
+// text so the cases still on them keep running after a restart. Each is
+// compiled with DIR's files that define other workflows (their roles, and
+// workflows it may `start`). A version that no longer compiles (or whose
+// hash differs) is reported; its cases answer 404 until it is redeployed.
+std::vector<std::shared_ptr<const model::Workflow>> OldVersions(
+    store::Store& db, const std::vector<dsl::SourceFile>& sources,
+    const dsl::CompileResult& current) {
+  std::vector<std::shared_ptr<const model::Workflow>> old;
+  Result<std::vector<store::DefinitionRow>> rows = db.ListDefinitions();
+  if (!rows.ok()) {
+    std::cerr << "zgtflow serve: warning: cannot list stored versions: "
+              << rows.status().message() << "\n";
+    return old;
+  }
+  std::set<std::pair<std::string, std::string>> held;
+  std::map<std::string, std::set<std::string>> files_of;  // workflow id → files defining it.
+  for (const auto& workflow : current.workflows) {
+    held.insert({workflow->id, workflow->VersionHex()});
+    files_of[workflow->id].insert(workflow->source_path);
+  }
+  for (const store::DefinitionRow& row : *rows) {
+    if (held.count({row.workflow, row.version}) > 0) continue;
+    std::vector<dsl::SourceFile> files = {{row.source_path, row.source}};
+    for (const dsl::SourceFile& file : sources) {
+      if (files_of[row.workflow].count(file.path) == 0 && file.path != row.source_path) {
+        files.push_back(file);
+      }
+    }
+    dsl::CompileResult compiled = dsl::Compile(files);
+    std::shared_ptr<const model::Workflow> found;
+    for (const auto& workflow : compiled.workflows) {
+      if (workflow->id == row.workflow && workflow->VersionHex() == row.version) found = workflow;
+    }
+    if (found == nullptr) {
+      std::cerr << "zgtflow serve: warning: stored version " << row.version << " of "
+                << row.workflow << " no longer compiles; its cases cannot run\n";
+      continue;
+    }
+    held.insert({row.workflow, row.version});
+    old.push_back(found);
+  }
+  return old;
+}
+
+}  // namespace
+
+CLI::App* AddServe(CLI::App& app, ServeOptions& options) {
+  CLI::App* command = app.add_subcommand("serve", "Run the workflows: HTTP server and timers");
+  command->add_option("--db", options.db,
+                      "Store URL: sqlite:FILE, memory: or postgresql://… "
+                      "(default sqlite:var/zgtflow.db)");
+  command->add_option("--workflows", options.workflows_dir,
+                      "Folder of the workflows to deploy (default workflows/)");
+  command->add_option("--listen", options.listen,
+                      "HOST:PORT to listen on (default 127.0.0.1:8080; port 0 = any free port)");
+  command->add_option("--calendars", options.calendars_dir,
+                      "Folder of calendar files (default: ./calendars, then the source tree's)");
+  return command;
+}
+
+int RunServe(const ServeOptions& options) {
+  Result<web::ServerOptions> listen = web::ParseListen(options.listen);
+  if (!listen.ok()) {
+    std::cerr << "zgtflow serve: " << listen.status().message() << "\n";
+    return 1;
+  }
+
+  // The workflows first: a folder that does not compile starts nothing.
+  Result<std::vector<std::string>> paths = ExpandPaths({options.workflows_dir}, ".flow");
+  if (!paths.ok()) {
+    std::cerr << "zgtflow serve: " << paths.status().message() << "\n";
+    return 1;
+  }
+  std::vector<dsl::SourceFile> sources;
+  for (const std::string& path : *paths) {
+    Result<dsl::SourceFile> source = ReadSource(path);
+    if (!source.ok()) {
+      std::cerr << "zgtflow serve: " << path << ": " << source.status().message() << "\n";
+      return 1;
+    }
+    sources.push_back(std::move(source).value());
+  }
+  dsl::CompileResult compiled = dsl::Compile(sources);
+  if (PrintDiagnostics(compiled.diagnostics, std::cerr).errors > 0) {
+    std::cerr << "zgtflow serve: the workflows of " << options.workflows_dir
+              << " do not compile\n";
+    return 1;
+  }
+
+  Result<std::unique_ptr<store::Store>> opened = store::OpenStore(options.db);
+  if (!opened.ok()) {
+    std::cerr << "zgtflow serve: " << opened.status().message() << "\n";
+    return 1;
+  }
+  store::Store& db = *opened.value();
+
+  Result<calendar::Calendar> calendar = LoadCalendar("cn-mainland", options.calendars_dir);
+  if (!calendar.ok()) {
+    std::cerr << "zgtflow serve: warning: " << calendar.status().message()
+              << " (durations in working days will fail)\n";
+  }
+
+  runtime::SystemClock clock;
+  runtime::DefinitionRegistry registry(&db);
+  // Older versions first, so that DIR's version is each id's newest.
+  Status deployed = registry.Deploy(OldVersions(db, sources, compiled), clock.NowMs());
+  if (deployed.ok()) deployed = registry.Deploy(compiled, clock.NowMs());
+  if (!deployed.ok()) {
+    std::cerr << "zgtflow serve: cannot deploy the workflows: " << deployed.message() << "\n";
+    return 1;
+  }
+
+  runtime::CaseRunner runner(&db, &registry, &clock, calendar.ok() ? &calendar.value() : nullptr);
+  web::Server server(*listen, &db, &registry, &runner);
+  Status bound = server.Bind();
+  if (!bound.ok()) {
+    std::cerr << "zgtflow serve: " << bound.message() << "\n";
+    return 1;
+  }
+
+  // SIGINT/SIGTERM are blocked in every thread (those started below inherit
+  // the mask) and taken by one waiting thread, which stops the server.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  std::atomic<bool> done{false};
+  std::thread waiter([&] {
+    timespec period{0, 100 * 1000 * 1000};
+    while (!done) {
+      if (sigtimedwait(&signals, nullptr, &period) > 0) {
+        server.Stop();
+        return;
+      }
+    }
+  });
+
+  runtime::TimerWorker worker(&db, &runner, &clock, "serve-" + std::to_string(::getpid()),
+                              kTimerLeaseMs);
+  worker.Start(kTimerPeriodMs);
+
+  std::set<std::string> ids;
+  for (const auto& workflow : compiled.workflows) ids.insert(workflow->id);
+  std::cout << "zgtflow serving " << ids.size() << " workflows on http://" << listen->host << ":"
+            << server.port() << " (store " << options.db << ")" << std::endl;
+
+  Status served = server.Run();  // Returns after the requests in flight finished.
+  worker.Stop();
+  done = true;
+  waiter.join();
+  if (!served.ok()) {
+    std::cerr << "zgtflow serve: " << served.message() << "\n";
+    return 1;
+  }
+  std::cout << "zgtflow serve: stopped" << std::endl;
+  return 0;
+}
+
+}  // namespace zgtflow::cli

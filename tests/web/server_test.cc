@@ -1,0 +1,205 @@
+// web::Server over real HTTP on 127.0.0.1 (a free port): /healthz, creating a
+// case and sending it events, and each error answer (400, 404, 409, 422, 503).
+#include <catch2/catch.hpp>
+
+#include <httplib.h>
+
+#include <memory>
+#include <string>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "tests/engine/runtime/runtime_fixture.h"
+#include "web/server.h"
+
+namespace zgtflow::web {
+namespace {
+
+using nlohmann::json;
+
+// A store whose every read fails, as a database that went away.
+class DownStore : public store::MemoryStore {
+ public:
+  Result<int64_t> CountTimers() override {
+    return Status(StatusCode::kUnavailable, "database is down");
+  }
+};
+
+// The runtime of tests/engine/runtime served on a free loopback port.
+struct Served {
+  explicit Served(store::Store* use_store = nullptr) : rt(use_store) {
+    ServerOptions options;
+    options.host = "127.0.0.1";
+    options.port = 0;
+    server = std::make_unique<Server>(options, rt.store, &rt.registry, &rt.runner);
+    REQUIRE(server->Bind().ok());
+    thread = std::thread([this] { run_status = server->Run(); });
+    client = std::make_unique<httplib::Client>("127.0.0.1", server->port());
+  }
+  ~Served() {
+    server->Stop();
+    thread.join();
+  }
+
+  httplib::Result Post(const std::string& path, const std::string& body) {
+    return client->Post(path.c_str(), body, "application/json");
+  }
+  // Creates a rectification case; returns its id.
+  std::string CreateRectification() {
+    auto res = Post("/api/cases",
+                    R"({"workflow":"rectification","data":{"subject":"平台稳定性未达标"},)"
+                    R"("parties":{"project_company":["某项目公司"]}})");
+    REQUIRE(res);
+    REQUIRE(res->status == 201);
+    return json::parse(res->body)["id"].get<std::string>();
+  }
+
+  testing::Runtime rt;
+  std::unique_ptr<Server> server;
+  std::thread thread;
+  Status run_status;
+  std::unique_ptr<httplib::Client> client;
+};
+
+json Body(const httplib::Result& res) { return json::parse(res->body); }
+
+TEST_CASE("GET /healthz answers 200 with the store ok and the number of workflows", "[web]") {
+  Served served;
+  auto res = served.client->Get("/healthz");
+  REQUIRE(res);
+  CHECK(res->status == 200);
+  json body = Body(res);
+  CHECK(body["status"] == "ok");
+  CHECK(body["store"] == "ok");
+  std::set<std::string> ids;
+  for (const auto& workflow : served.rt.registry.All()) ids.insert(workflow->id);
+  CHECK(body["workflows"] == ids.size());
+  CHECK(ids.size() > 1);
+}
+
+TEST_CASE("GET /healthz answers 503 with the store's error when the store fails", "[web]") {
+  DownStore down;
+  Served served(&down);
+  auto res = served.client->Get("/healthz");
+  REQUIRE(res);
+  CHECK(res->status == 503);
+  CHECK(Body(res)["store"] == "database is down");
+}
+
+TEST_CASE("a rectification case created over HTTP accepts submit and is committed", "[web]") {
+  Served served;
+  std::string id = served.CreateRectification();
+  auto created = served.rt.store->GetCase(id);
+  REQUIRE(created.ok());
+  CHECK(created->revision == 1);
+
+  auto res = served.Post("/api/cases/" + id + "/events",
+                         R"({"event":"submit","role":"project_company","expected_revision":1})");
+  REQUIRE(res);
+  REQUIRE(res->status == 200);
+  json body = Body(res);
+  CHECK(body["id"] == id);
+  CHECK(body["revision"] == 2);
+  CHECK(body["state"] == json::array({"verifying"}));
+  // Acknowledged means committed: the store has it already.
+  auto stored = served.rt.store->GetCase(id);
+  REQUIRE(stored.ok());
+  CHECK(stored->revision == 2);
+  auto history = served.rt.store->GetHistory(id);
+  REQUIRE(history.ok());
+  CHECK(history->size() == 2);
+}
+
+TEST_CASE("a refused event answers 422 with the rejection as the error JSON", "[web]") {
+  Served served;
+  std::string id = served.CreateRectification();
+  // accept is not handled in rectifying.
+  auto res = served.Post("/api/cases/" + id + "/events",
+                         R"({"event":"accept","role":"management_unit"})");
+  REQUIRE(res);
+  CHECK(res->status == 422);
+  json error = Body(res)["error"];
+  CHECK(error["code"] == "not-in-state");
+  CHECK(!error["message"].get<std::string>().empty());
+  CHECK(error.contains("field"));
+
+  auto wrong_role = served.Post("/api/cases/" + id + "/events",
+                                R"({"event":"submit","role":"management_unit"})");
+  REQUIRE(wrong_role);
+  CHECK(wrong_role->status == 422);
+  CHECK(Body(wrong_role)["error"]["code"] == "role-not-allowed");
+
+  auto missing = served.Post("/api/cases", R"({"workflow":"rectification","data":{}})");
+  REQUIRE(missing);
+  CHECK(missing->status == 422);
+  CHECK(Body(missing)["error"]["code"] == "missing-field");
+  CHECK(Body(missing)["error"]["field"] == "subject");
+  CHECK(served.rt.store->GetCase(id)->revision == 1);
+}
+
+TEST_CASE("a stale expected_revision answers 409 and applies nothing", "[web]") {
+  Served served;
+  std::string id = served.CreateRectification();
+  auto res = served.Post("/api/cases/" + id + "/events",
+                         R"({"event":"submit","role":"project_company","expected_revision":7})");
+  REQUIRE(res);
+  CHECK(res->status == 409);
+  CHECK(Body(res)["error"]["code"] == "conflict");
+  CHECK(served.rt.store->GetCase(id)->revision == 1);
+}
+
+TEST_CASE("an unknown case or workflow answers 404", "[web]") {
+  Served served;
+  auto res = served.Post("/api/cases/no-such-case/events",
+                         R"({"event":"submit","role":"project_company"})");
+  REQUIRE(res);
+  CHECK(res->status == 404);
+  CHECK(Body(res)["error"]["code"] == "not-found");
+  auto workflow = served.Post("/api/cases", R"({"workflow":"no_such_workflow"})");
+  REQUIRE(workflow);
+  CHECK(workflow->status == 404);
+}
+
+TEST_CASE("a body that is not a JSON object, or of the wrong shape, answers 400", "[web]") {
+  Served served;
+  for (const char* body : {"{not json", "[1,2]", "", R"({"data":{}})",
+                           R"({"workflow":"rectification","data":[1]})",
+                           R"({"workflow":3})"}) {
+    INFO(body);
+    auto res = served.Post("/api/cases", body);
+    REQUIRE(res);
+    CHECK(res->status == 400);
+    CHECK(Body(res)["error"].contains("code"));
+  }
+  std::string id = served.CreateRectification();
+  auto res = served.Post("/api/cases/" + id + "/events",
+                         R"({"event":"submit","expected_revision":"1"})");
+  REQUIRE(res);
+  CHECK(res->status == 400);
+  CHECK(Body(res)["error"]["field"] == "expected_revision");
+}
+
+TEST_CASE("Stop ends Run, also when it comes before Run started", "[web]") {
+  testing::Runtime rt;
+  ServerOptions options;
+  options.port = 0;
+  Server server(options, rt.store, &rt.registry, &rt.runner);
+  REQUIRE(server.Bind().ok());
+  server.Stop();
+  CHECK(server.Run().ok());  // Returns at once.
+}
+
+TEST_CASE("ParseListen reads HOST:PORT and refuses anything else", "[web]") {
+  auto parsed = ParseListen("0.0.0.0:9090");
+  REQUIRE(parsed.ok());
+  CHECK(parsed->host == "0.0.0.0");
+  CHECK(parsed->port == 9090);
+  for (const char* bad : {"8080", ":8080", "localhost:", "host:80a", "host:70000", "h:123456"}) {
+    INFO(bad);
+    CHECK(!ParseListen(bad).ok());
+  }
+}
+
+}  // namespace
+}  // namespace zgtflow::web
