@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <filesystem>
 #include <map>
 #include <mutex>
 #include <string>
@@ -37,7 +38,9 @@ using nlohmann::json;
 // "serving … on http://HOST:PORT" line.
 class ServeProcess {
  public:
-  ServeProcess(const std::string& db_url, const std::string& out_path) : out_path_(out_path) {
+  ServeProcess(const std::string& db_url, const std::string& out_path,
+               const std::string& workflows = "workflows")
+      : out_path_(out_path) {
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
@@ -47,7 +50,7 @@ class ServeProcess {
                                      O_WRONLY | O_CREAT | O_TRUNC, 0644);
     posix_spawn_file_actions_addchdir_np(&actions, ZGT_SOURCE_DIR);
     std::vector<std::string> args = {ZGT_BINARY, "serve", "--db", db_url, "--workflows",
-                                     "workflows", "--listen", "127.0.0.1:0"};
+                                     workflows, "--listen", "127.0.0.1:0"};
     std::vector<char*> argv;
     for (std::string& arg : args) argv.push_back(arg.data());
     argv.push_back(nullptr);
@@ -158,6 +161,68 @@ TEST_CASE("serve stops with exit 0 on SIGTERM and keeps its cases across a resta
   CHECK(again.Signal(SIGINT) == 0);
 }
 
+TEST_CASE("after a workflow changed, a restart runs old cases on their stored version", "[cli]") {
+  TempDir dir;
+  std::string flows = dir.File("workflows");
+  std::filesystem::create_directory(flows);
+  for (const char* name : {"roles.flow", "rectification.flow"}) {
+    std::filesystem::copy_file(std::string(ZGT_SOURCE_DIR) + "/workflows/" + name,
+                               flows + "/" + name);
+  }
+  std::string db = "sqlite:" + dir.File("zgtflow.db");
+  std::string old_id;
+  {
+    ServeProcess serve(db, dir.File("out1"), flows);
+    int port = serve.WaitForPort();
+    REQUIRE(port > 0);
+    httplib::Client client("127.0.0.1", port);
+    auto created = client.Post("/api/cases", kCreate, "application/json");
+    REQUIRE(created);
+    REQUIRE(created->status == 201);
+    old_id = json::parse(created->body)["id"].get<std::string>();
+    CHECK(serve.Signal(SIGTERM) == 0);
+  }
+  // The new version swaps accept and reject: accept now ends in penalty.
+  std::string text = ReadText(flows + "/rectification.flow");
+  using Edit = std::pair<std::string, std::string>;
+  const std::string kAccept = "on accept by management_unit -> ";
+  const std::string kReject = "on reject by management_unit -> ";
+  for (const Edit& edit : {Edit{kAccept + "closed", kAccept + "@"},
+                           Edit{kReject + "penalty", kReject + "closed"},
+                           Edit{kAccept + "@", kAccept + "penalty"}}) {
+    const auto& [from, to] = edit;
+    size_t at = text.find(from);
+    REQUIRE(at != std::string::npos);
+    text.replace(at, from.size(), to);
+  }
+  WriteText(flows + "/rectification.flow", text);
+
+  ServeProcess again(db, dir.File("out2"), flows);
+  int port = again.WaitForPort();
+  INFO(again.Output());
+  REQUIRE(port > 0);
+  httplib::Client client("127.0.0.1", port);
+  // Cases run start to finish; revision 3 after the accept.
+  auto run_case = [&](const std::string& id) {
+    auto submitted = PostEvent(client, id, "submit", "project_company");
+    REQUIRE(submitted);
+    REQUIRE(submitted->status == 200);
+    auto accepted = PostEvent(client, id, "accept", "management_unit");
+    REQUIRE(accepted);
+    REQUIRE(accepted->status == 200);
+    json body = json::parse(accepted->body);
+    CHECK(body["revision"] == 3);
+    return body["state"];
+  };
+  CHECK(run_case(old_id) == json::array({"closed"}));  // The stored version.
+  auto created = client.Post("/api/cases", kCreate, "application/json");
+  REQUIRE(created);
+  REQUIRE(created->status == 201);
+  CHECK(run_case(json::parse(created->body)["id"].get<std::string>()) ==
+        json::array({"penalty"}));  // The new version.
+  CHECK(again.Signal(SIGTERM) == 0);
+}
+
 TEST_CASE("serve refuses a listen address that is not HOST:PORT", "[cli]") {
   Run run = RunZgtflow({"serve", "--db", "memory:", "--listen", "nowhere"});
   CHECK(run.status == 1);
@@ -191,8 +256,9 @@ TEST_CASE("after kill -9 under 4 clients every acknowledged event is stored exac
             acknowledged[id].push_back("start");
           }
           ++acks;
-          for (auto [event, role] : {std::pair<const char*, const char*>{"submit", "project_company"},
-                                     {"accept", "management_unit"}}) {
+          using Step = std::pair<const char*, const char*>;
+          for (auto [event, role] :
+               {Step{"submit", "project_company"}, Step{"accept", "management_unit"}}) {
             auto res = PostEvent(client, id, event, role);
             if (!res || res->status != 200) return;
             std::lock_guard<std::mutex> lock(mutex);
