@@ -97,6 +97,16 @@ CLI::App* AddServe(CLI::App& app, ServeOptions& options) {
 }
 
 int RunServe(const ServeOptions& options) {
+  // SIGINT/SIGTERM are blocked from the start in every thread (those started
+  // later inherit the mask) and taken by one waiting thread, which stops the
+  // server; one that comes during startup stays pending until then, so the
+  // exit is still graceful.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
   Result<web::ServerOptions> listen = web::ParseListen(options.listen);
   if (!listen.ok()) {
     std::cerr << "zgtflow serve: " << listen.status().message() << "\n";
@@ -156,13 +166,6 @@ int RunServe(const ServeOptions& options) {
     return 1;
   }
 
-  // SIGINT/SIGTERM are blocked in every thread (those started below inherit
-  // the mask) and taken by one waiting thread, which stops the server.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   std::atomic<bool> done{false};
   std::thread waiter([&] {
     timespec period{0, 100 * 1000 * 1000};
