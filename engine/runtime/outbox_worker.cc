@@ -2,6 +2,7 @@
 #include "engine/runtime/outbox_worker.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <exception>
 #include <mutex>
@@ -52,6 +53,35 @@ OutboxWorker::OutboxWorker(store::Store* store, CaseRunner* runner, AdapterRegis
       options_(std::move(options)) {
   if (!options_.jitter) options_.jitter = DefaultJitter;
   options_.max_attempts = std::max(1, options_.max_attempts);
+}
+
+OutboxWorker::~OutboxWorker() { Stop(); }
+
+void OutboxWorker::Start(int64_t period_ms, int limit) {
+  Stop();
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stopping_ = false;
+  }
+  thread_ = std::thread([this, period_ms, limit] {
+    std::unique_lock<std::mutex> lock(mutex_);
+    while (!stopping_) {
+      lock.unlock();
+      Result<int> delivered = RunOnce(limit);
+      lock.lock();
+      if (delivered.ok() && *delivered >= limit) continue;  // More may be due: no pause.
+      wake_.wait_for(lock, std::chrono::milliseconds(period_ms), [this] { return stopping_; });
+    }
+  });
+}
+
+void OutboxWorker::Stop() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
 }
 
 int64_t OutboxWorker::Backoff(int attempts) {

@@ -7,9 +7,12 @@
 #pragma once
 
 #include <atomic>
+#include <condition_variable>
 #include <cstdint>
 #include <functional>
+#include <mutex>
 #include <string>
+#include <thread>
 
 #include "engine/base/status.h"
 #include "engine/runtime/adapter.h"
@@ -36,6 +39,7 @@ class OutboxWorker {
   // must exceed the longest delivery (adapter timeouts).
   OutboxWorker(store::Store* store, CaseRunner* runner, AdapterRegistry* adapters, Clock* clock,
                std::string node, int64_t lease_ms, OutboxOptions options = {});
+  ~OutboxWorker();  // Stops the loop if Start() ran.
 
   // Claims up to `limit` rows due at the clock's now, in (next_attempt_at, id)
   // order, and makes one attempt at each:
@@ -62,6 +66,12 @@ class OutboxWorker {
   // (attempts, last_error) through Store::GetOutbox.
   Result<int> RunOnce(int limit);
 
+  // Optional background loop (as TimerWorker's): RunOnce(limit) every
+  // `period_ms` of wall time, at once again while a batch came back full,
+  // until Stop(). Tests call RunOnce directly.
+  void Start(int64_t period_ms, int limit = 100);
+  void Stop();
+
   // Counters (metrics and tests).
   int64_t delivered() const { return delivered_.load(); }
   int64_t retried() const { return retried_.load(); }
@@ -84,6 +94,11 @@ class OutboxWorker {
   std::atomic<int64_t> delivered_{0};
   std::atomic<int64_t> retried_{0};
   std::atomic<int64_t> dead_{0};
+
+  std::thread thread_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stopping_ = false;
 };
 
 }  // namespace zgtflow::runtime

@@ -3,7 +3,9 @@
 // replies and failures coming back into the case.
 #include <catch2/catch.hpp>
 
+#include <chrono>
 #include <functional>
+#include <thread>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -379,6 +381,23 @@ TEST_CASE("an adapter that throws despite its contract is retried, not fatal", "
   CHECK(row.last_error.find("boom") != std::string::npos);
   // An empty route delivers nowhere and is done.
   CHECK(rig.Row(id, "notify").status == store::OutboxStatus::kDelivered);
+}
+
+TEST_CASE("the background loop delivers rows until stopped", "[runtime]") {
+  Rig rig;
+  ScriptedAdapter log(AlwaysOk);
+  ScriptedAdapter ext(AlwaysOk);
+  REQUIRE(rig.adapters.Register("log", &log));
+  REQUIRE(rig.adapters.Register("ext", &ext));
+  rig.adapters.SetNotifyRouting(Routes(R"({"*": ["log"]})"));
+  std::string id = rig.Start();
+  rig.worker.Start(5, 10);
+  for (int i = 0; i < 1000 && rig.worker.delivered() < 2; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  rig.worker.Stop();
+  CHECK(rig.worker.delivered() == 2);
+  CHECK(rig.Load(id).row.state == "[\"passed\"]");
 }
 
 }  // namespace
