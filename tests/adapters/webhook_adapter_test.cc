@@ -10,7 +10,11 @@
 #include <string>
 #include <thread>
 
+#include <arpa/inet.h>
 #include <httplib.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "adapters/webhook/webhook_adapter.h"
 
@@ -165,17 +169,24 @@ TEST_CASE("a webhook whose server never answers times out as retryable", "[adapt
 }
 
 TEST_CASE("a webhook with nothing listening is a retryable connection error", "[adapters]") {
-  int port = 0;
-  {
-    // A port that was free a moment ago and is closed again.
-    httplib::Server probe;
-    port = probe.bind_to_any_port("127.0.0.1");
-    REQUIRE(port > 0);
-  }
+  // A port that was free a moment ago and is closed again (a raw socket:
+  // httplib's Server keeps its socket open after destruction).
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  REQUIRE(fd >= 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = 0;
+  REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0);
+  socklen_t length = sizeof(addr);
+  REQUIRE(::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &length) == 0);
+  const int port = ntohs(addr.sin_port);
+  ::close(fd);
   WebhookAdapter webhook({"http://127.0.0.1:" + std::to_string(port) + "/hook", "s", 500});
   runtime::DeliveryResult result = webhook.Deliver(Row());
   CHECK_FALSE(result.ok);
   CHECK(result.retryable);
+  CHECK(result.error.find("Connection") != std::string::npos);  // httplib::Error::Connection.
 }
 
 TEST_CASE("a webhook with a malformed url fails without retry", "[adapters]") {
