@@ -16,6 +16,11 @@ using model::TransitionKind;
 using model::Workflow;
 
 int TransitionDomain(const Workflow& workflow, int source, int target) {
+  // Between two top-level states (every transition of a flat chart): the root.
+  if (source > 0 && target > 0 && workflow.states[source].parent == 0 &&
+      workflow.states[target].parent == 0) {
+    return 0;
+  }
   // A parent's transition to one of its own descendants stays inside it
   // (SCXML type="internal", xstate v5's default): the parent is not left, so
   // its deadlines keep running.
@@ -200,6 +205,26 @@ SelectedSet SelectEventless(StepContext& ctx) {
   return selected;
 }
 
+namespace {
+
+// Whether some active atomic state or an ancestor of it has an eventless
+// transition: most states have none, and RunToCompletion asks after every
+// microstep, so it is answered before any selection set is built.
+bool MayHaveEventless(const StepContext& ctx) {
+  const Workflow& wf = ctx.workflow;
+  for (uint16_t atomic : ctx.state.active) {
+    if (!IsAtomic(wf.states[atomic])) continue;
+    for (int s = atomic; s > 0; s = wf.states[s].parent) {
+      for (const TransitionDef& t : wf.states[s].transitions) {
+        if (t.kind != TransitionKind::kEvent) return true;
+      }
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
 bool CountMicrostep(StepContext& ctx) {
   if (++ctx.microsteps > kMaxMicrosteps) {
     ctx.Fail("eventless-loop", "eventless transitions did not settle within " +
@@ -309,6 +334,33 @@ bool Microstep(StepContext& ctx, SelectedSet& selected) {
     }
   }
 
+  // The common case, one transition whose domain is the root (a flat chart,
+  // or any transition between top-level states): every active state is
+  // exited, and an atomic target directly under the root is the whole entry
+  // set. Same sets as the general code below, without computing them.
+  if (selected.size() == 1 && selected[0].target >= 0 && selected[0].domain == 0) {
+    const Selected& t = selected[0];
+    while (!ctx.state.active.empty()) {
+      const int innermost = ctx.state.active.end()[-1];
+      if (innermost == 0) break;  // The root is never exited (nor normally listed).
+      if (!ExitState(ctx, innermost)) return false;
+    }
+    if (t.actions != nullptr && !RunActions(ctx, *t.actions, t.source)) return false;
+    const model::StateDef& target = wf.states[t.target];
+    if (target.children.empty() && target.parent == 0) {
+      return IsActive(ctx.state, t.target) || EnterState(ctx, t.target);
+    }
+    StateSet enter;
+    AddDescendants(wf, t.target, enter);
+    AddAncestors(wf, t.target, t.domain, enter);
+    std::sort(enter.begin(), enter.end());
+    for (int s : enter) {
+      if (IsActive(ctx.state, s)) continue;
+      if (!EnterState(ctx, s)) return false;
+    }
+    return true;
+  }
+
   if (any_target) {
     // Exit set: active proper descendants of a domain, innermost (highest index) first.
     StateSet exit;
@@ -347,10 +399,12 @@ bool Microstep(StepContext& ctx, SelectedSet& selected) {
 
 bool RunToCompletion(StepContext& ctx) {
   while (!ctx.completed && !ctx.failed()) {
-    SelectedSet eventless = SelectEventless(ctx);
-    if (!eventless.empty()) {
-      if (!CountMicrostep(ctx) || !Microstep(ctx, eventless)) return false;
-      continue;
+    if (MayHaveEventless(ctx)) {
+      SelectedSet eventless = SelectEventless(ctx);
+      if (!eventless.empty()) {
+        if (!CountMicrostep(ctx) || !Microstep(ctx, eventless)) return false;
+        continue;
+      }
     }
     if (ctx.next_internal == ctx.internal_events.size()) break;
     // Copied out: actions may append to the queue while this event runs.

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <initializer_list>
 #include <iterator>
+#include <new>
 #include <optional>
 #include <string>
 #include <utility>
@@ -73,6 +74,41 @@ class SmallVec {
   size_t size_ = 0;
 };
 
+// The undo log of a step's data writes: room for two inline, constructed only
+// when written. (A SmallVec of (field, Value) pairs default-constructed and
+// destroyed two Values on every step, written or not.)
+class UndoLog {
+ public:
+  using Entry = std::pair<size_t, model::Value>;
+  UndoLog() = default;
+  UndoLog(const UndoLog&) = delete;
+  UndoLog& operator=(const UndoLog&) = delete;
+  ~UndoLog() {
+    for (size_t i = 0; i < size_ && i < kInline; ++i) Inline(i)->~Entry();
+  }
+  size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+  Entry& operator[](size_t i) { return i < kInline ? *Inline(i) : overflow_[i - kInline]; }
+  void push_back(Entry&& entry) {
+    if (size_ < kInline) {
+      new (&storage_[size_]) Entry(std::move(entry));
+    } else {
+      overflow_.push_back(std::move(entry));
+    }
+    ++size_;
+  }
+
+ private:
+  static constexpr size_t kInline = 2;
+  Entry* Inline(size_t i) { return std::launder(reinterpret_cast<Entry*>(&storage_[i])); }
+  struct alignas(Entry) Slot {
+    unsigned char bytes[sizeof(Entry)];
+  };
+  Slot storage_[kInline];
+  std::vector<Entry> overflow_;
+  size_t size_ = 0;
+};
+
 // Eventless transitions and internal events processed in one step before the
 // step is refused as an "eventless-loop".
 constexpr int kMaxMicrosteps = 1000;
@@ -101,7 +137,7 @@ struct StepContext {
 
   // Data writes of this step, oldest first: (field, value before), so a
   // refused step can put the case back without having copied it.
-  SmallVec<std::pair<size_t, model::Value>, 2> data_undo;
+  UndoLog data_undo;
 
   // Writes case data field `field`; every write of a step goes through here.
   void SetData(size_t field, model::Value value) {
