@@ -2,10 +2,8 @@
 #include "engine/runtime/outbox_worker.h"
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <exception>
-#include <mutex>
 #include <random>
 #include <utility>
 #include <vector>
@@ -58,31 +56,10 @@ OutboxWorker::OutboxWorker(store::Store* store, CaseRunner* runner, AdapterRegis
 OutboxWorker::~OutboxWorker() { Stop(); }
 
 void OutboxWorker::Start(int64_t period_ms, int limit) {
-  Stop();
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    stopping_ = false;
-  }
-  thread_ = std::thread([this, period_ms, limit] {
-    std::unique_lock<std::mutex> lock(mutex_);
-    while (!stopping_) {
-      lock.unlock();
-      Result<int> delivered = RunOnce(limit);
-      lock.lock();
-      if (delivered.ok() && *delivered >= limit) continue;  // More may be due: no pause.
-      wake_.wait_for(lock, std::chrono::milliseconds(period_ms), [this] { return stopping_; });
-    }
-  });
+  loop_.Start(period_ms, limit, [this](int batch) { return RunOnce(batch); });
 }
 
-void OutboxWorker::Stop() {
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    stopping_ = true;
-  }
-  wake_.notify_all();
-  if (thread_.joinable()) thread_.join();
-}
+void OutboxWorker::Stop() { loop_.Stop(); }
 
 int64_t OutboxWorker::Backoff(int attempts) {
   // Doubling stops at the cap before it can overflow.

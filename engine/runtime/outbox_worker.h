@@ -7,17 +7,15 @@
 #pragma once
 
 #include <atomic>
-#include <condition_variable>
 #include <cstdint>
 #include <functional>
-#include <mutex>
 #include <string>
-#include <thread>
 
 #include "engine/base/status.h"
 #include "engine/runtime/adapter.h"
 #include "engine/runtime/case_runner.h"
 #include "engine/runtime/clock.h"
+#include "engine/runtime/polling_loop.h"
 #include "engine/store/store.h"
 
 namespace zgtflow::runtime {
@@ -95,10 +93,7 @@ class OutboxWorker {
   std::atomic<int64_t> retried_{0};
   std::atomic<int64_t> dead_{0};
 
-  std::thread thread_;
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  bool stopping_ = false;
+  PollingLoop loop_;  // Last member: stopped before the others go.
 };
 
 }  // namespace zgtflow::runtime

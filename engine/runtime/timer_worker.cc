@@ -1,7 +1,6 @@
 // ⑥ TimerWorker (see timer_worker.h).
 #include "engine/runtime/timer_worker.h"
 
-#include <chrono>
 #include <utility>
 
 namespace zgtflow::runtime {
@@ -37,30 +36,9 @@ Result<int> TimerWorker::RunOnce(int limit) {
 }
 
 void TimerWorker::Start(int64_t period_ms, int limit) {
-  Stop();
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    stopping_ = false;
-  }
-  thread_ = std::thread([this, period_ms, limit] {
-    std::unique_lock<std::mutex> lock(mutex_);
-    while (!stopping_) {
-      lock.unlock();
-      Result<int> fired = RunOnce(limit);
-      lock.lock();
-      if (fired.ok() && *fired >= limit) continue;  // More may be due: no pause.
-      wake_.wait_for(lock, std::chrono::milliseconds(period_ms), [this] { return stopping_; });
-    }
-  });
+  loop_.Start(period_ms, limit, [this](int batch) { return RunOnce(batch); });
 }
 
-void TimerWorker::Stop() {
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    stopping_ = true;
-  }
-  wake_.notify_all();
-  if (thread_.joinable()) thread_.join();
-}
+void TimerWorker::Stop() { loop_.Stop(); }
 
 }  // namespace zgtflow::runtime

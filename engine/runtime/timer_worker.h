@@ -5,15 +5,13 @@
 #pragma once
 
 #include <atomic>
-#include <condition_variable>
 #include <cstdint>
-#include <mutex>
 #include <string>
-#include <thread>
 
 #include "engine/base/status.h"
 #include "engine/runtime/case_runner.h"
 #include "engine/runtime/clock.h"
+#include "engine/runtime/polling_loop.h"
 #include "engine/store/store.h"
 
 namespace zgtflow::runtime {
@@ -54,10 +52,7 @@ class TimerWorker {
   std::atomic<int64_t> dropped_{0};
   std::atomic<int64_t> failed_{0};
 
-  std::thread thread_;
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  bool stopping_ = false;
+  PollingLoop loop_;  // Last member: stopped before the others go.
 };
 
 }  // namespace zgtflow::runtime
