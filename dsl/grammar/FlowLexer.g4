@@ -94,6 +94,6 @@ STRING    : '"' (~["\\\r\n] | '\\' .)* '"';
 
 // Comments are kept on their own channel so `zgtflow fmt` can put them back.
 COMMENT   : '#' ~[\r\n]* -> channel(2);
-WS        : [ \t\r\n\u3000]+ -> channel(HIDDEN);
+WS        : [ \t\r\n\u3000]+ -> skip;  // Layout is fmt's to decide; no token is kept.
 // Anything else is one bad character; the parser reports it with its position.
 ERROR_CHAR: .;
