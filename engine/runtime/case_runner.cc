@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "engine/core/case_query_value.h"
 #include "engine/core/step.h"
 #include "engine/runtime/audit_chain.h"
 #include "engine/runtime/json_codec.h"
@@ -293,15 +294,7 @@ Result<core::Input> CaseRunner::Answered(const model::Workflow& workflow,
                                          const core::CaseState& state, core::Input input) {
   if (input.kind != core::InputKind::kStart && input.kind != core::InputKind::kEvent) return input;
   for (const model::CaseQuery& query : workflow.case_queries) {
-    // The value to match: the one the input brings, else the case's own.
-    std::string mine;
-    auto sent = input.payload.find(query.field);
-    int own = workflow.FindField(query.field);
-    if (sent != input.payload.end()) {
-      mine = sent->second.ToDisplayString();
-    } else if (own >= 0 && own < static_cast<int>(state.data.size()) && !state.data[own].is_null()) {
-      mine = state.data[own].ToDisplayString();
-    }
+    const std::string mine = core::CaseQueryValue(workflow, state, input, query);
     store::CaseFilter filter;
     filter.workflow = query.workflow;
     filter.state = query.state;

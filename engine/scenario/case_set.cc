@@ -4,6 +4,7 @@
 #include <tuple>
 #include <utility>
 
+#include "engine/core/case_query_value.h"
 #include "engine/core/effect.h"
 
 namespace zgtflow::scenario {
@@ -95,15 +96,7 @@ core::Input CaseSet::Answered(const model::Workflow& workflow, const core::CaseS
                               core::Input input) const {
   if (input.kind != core::InputKind::kStart && input.kind != core::InputKind::kEvent) return input;
   for (const model::CaseQuery& query : workflow.case_queries) {
-    // The value to match: the one the input brings, else the case's own.
-    std::string mine;
-    auto sent = input.payload.find(query.field);
-    int own = workflow.FindField(query.field);
-    if (sent != input.payload.end()) {
-      mine = sent->second.ToDisplayString();
-    } else if (own >= 0 && !state.data[own].is_null()) {
-      mine = state.data[own].ToDisplayString();
-    }
+    const std::string mine = core::CaseQueryValue(workflow, state, input, query);
     bool found = false;
     for (const ScenarioCase& other : cases_) {
       if (found || other.workflow->id != query.workflow) continue;
