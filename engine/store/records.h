@@ -93,6 +93,14 @@ struct StepCommit {
   std::vector<OutboxRow> outbox;
 };
 
+// The status columns' text in every SQL backend ("running", "completed";
+// "pending", "delivered", "dead") and back; unknown text reads as running /
+// pending.
+const char* CaseStatusText(CaseStatus status);
+CaseStatus CaseStatusOf(const std::string& text);
+const char* OutboxStatusText(OutboxStatus status);
+OutboxStatus OutboxStatusOf(const std::string& text);
+
 // Filters for listing cases; empty fields do not filter.
 struct CaseFilter {
   std::string workflow;

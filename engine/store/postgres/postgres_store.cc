@@ -23,25 +23,6 @@ namespace {
 // per concurrent call), the extra ones are closed when returned.
 constexpr size_t kMaxIdleConnections = 8;
 
-const char* CaseStatusText(CaseStatus status) {
-  return status == CaseStatus::kCompleted ? "completed" : "running";
-}
-
-const char* OutboxStatusText(OutboxStatus status) {
-  switch (status) {
-    case OutboxStatus::kDelivered: return "delivered";
-    case OutboxStatus::kDead: return "dead";
-    case OutboxStatus::kPending: break;
-  }
-  return "pending";
-}
-
-OutboxStatus OutboxStatusFromText(const std::string& text) {
-  if (text == "delivered") return OutboxStatus::kDelivered;
-  if (text == "dead") return OutboxStatus::kDead;
-  return OutboxStatus::kPending;
-}
-
 std::optional<int64_t> OptionalInt(const pqxx::field& field) {
   if (field.is_null()) return std::nullopt;
   return field.as<int64_t>();
@@ -57,7 +38,7 @@ CaseRow DecodeCase(const pqxx::row& row) {
   c.id = row[0].as<std::string>();
   c.workflow = row[1].as<std::string>();
   c.version = row[2].as<std::string>();
-  c.status = row[3].as<std::string>() == "completed" ? CaseStatus::kCompleted : CaseStatus::kRunning;
+  c.status = CaseStatusOf(row[3].as<std::string>());
   c.state = row[4].as<std::string>();
   c.snapshot = row[5].as<std::string>();
   c.data = row[6].as<std::string>();
@@ -97,7 +78,7 @@ OutboxRow DecodeOutbox(const pqxx::row& row) {
   o.idempotency_key = row[4].as<std::string>();
   o.attempts = row[5].as<int>();
   o.next_attempt_at_ms = row[6].as<int64_t>();
-  o.status = OutboxStatusFromText(row[7].as<std::string>());
+  o.status = OutboxStatusOf(row[7].as<std::string>());
   o.last_error = row[8].as<std::string>();
   o.claimed_by = row[9].as<std::string>();
   o.claimed_until_ms = row[10].as<int64_t>();
