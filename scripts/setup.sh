@@ -9,6 +9,7 @@ packages=(
   libboost-graph-dev libcli11-dev
   libpqxx-dev libsqlite3-dev libcpp-httplib-dev nlohmann-json3-dev
   catch2 libgraphviz-dev graphviz libssl-dev
+  libsodium-dev
   postgresql
   fonts-noto-cjk
 )
