@@ -12,12 +12,17 @@ packages=(
   libsodium-dev
   postgresql
   fonts-noto-cjk
+  chromium
 )
 
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# The browser tests (tests/browser) drive chromium with playwright-core from
+# npm; a machine that already has node and npm (another packaging) keeps them.
+command -v node >/dev/null 2>&1 || missing+=(nodejs)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
 
 if ((${#missing[@]})); then
   sudo_cmd=""
