@@ -259,7 +259,9 @@ class DotWriter {
     }
     if (IsActive(s)) {
       style += style.empty() ? "filled" : ",filled";
-      out_ << ", fillcolor=" << Quote(kActiveFill) << ", penwidth=2.5";
+      // class="active" reaches the SVG as <g class="node active">, so pages
+      // and browser tests can find the highlighted states.
+      out_ << ", fillcolor=" << Quote(kActiveFill) << ", penwidth=2.5, class=\"active\"";
     }
     if (!style.empty()) out_ << ", style=" << Quote(style);
     out_ << "];\n";
@@ -279,7 +281,7 @@ class DotWriter {
     if (IsActive(s)) {
       style += ",filled";
       Indent(depth + 1);
-      out_ << "fillcolor=" << Quote(kActiveClusterFill) << "; penwidth=2;\n";
+      out_ << "fillcolor=" << Quote(kActiveClusterFill) << "; penwidth=2; class=\"active\";\n";
     }
     Indent(depth + 1);
     out_ << "style=" << Quote(style) << ";\n";

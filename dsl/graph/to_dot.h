@@ -27,7 +27,8 @@ namespace zgtflow::graph {
 //   - timers and internal transitions without a target are dotted self-loops
 //     (or label lines of a cluster).
 //   - states whose index is in `active` are filled and drawn thick, and so
-//     are the clusters of active compound states.
+//     are the clusters of active compound states; they carry class="active"
+//     (SVG: <g class="node active"> / <g class="cluster active">).
 // Every label uses fontname "Noto Sans CJK SC" so Chinese text renders.
 // State node ids are "s<index>", cluster ids "cluster_s<index>" (stable, so
 // callers may post-process the SVG by id).
