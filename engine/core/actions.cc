@@ -63,9 +63,13 @@ bool EvalOrFail(StepContext& ctx, const model::Expr& expr, What what, Value* out
 bool EvalWith(StepContext& ctx, const model::ActionDef& action, const std::string& what,
               std::vector<std::pair<std::string, Value>>* data) {
   data->reserve(action.with.size());
-  for (const auto& [field, expr] : action.with) {
+  for (const auto& entry : action.with) {
+    // Not a structured binding: C++17 lambdas cannot capture one (clang refuses).
+    const std::string& field = entry.first;
     Value value;
-    if (!EvalOrFail(ctx, expr, [&] { return what + " with " + field; }, &value)) return false;
+    if (!EvalOrFail(ctx, entry.second, [&] { return what + " with " + field; }, &value)) {
+      return false;
+    }
     data->emplace_back(field, std::move(value));
   }
   return true;
