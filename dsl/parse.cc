@@ -269,6 +269,15 @@ bool CheckNesting(antlr4::CommonTokenStream& tokens, const std::string& path,
   for (antlr4::Token* token : tokens.getTokens()) {
     if (token->getChannel() != antlr4::Token::DEFAULT_CHANNEL) continue;
     size_t type = token->getType();
+    if (type == FlowLexer::ID && token->getStopIndex() - token->getStartIndex() + 1 >
+                                     limits::kMaxNameLength) {
+      diagnostics->push_back(SyntaxError(
+          path, static_cast<int>(token->getLine()),
+          static_cast<int>(token->getCharPositionInLine()) + 1,
+          "name longer than " + std::to_string(limits::kMaxNameLength) + " characters"));
+      diagnostics->back().code = "name-too-long";
+      return false;
+    }
     if (EndsExpression(type)) operators = 0;
     if (IsOperator(type) && ++operators > kMaxOperators) {
       diagnostics->push_back(SyntaxError(
@@ -355,6 +364,14 @@ struct Pipeline {
 
 // The checks every parse starts with; false when the text cannot be parsed.
 bool Precheck(const SourceFile& file, Diagnostics* diagnostics) {
+  if (file.text.size() > limits::kMaxSourceBytes) {
+    diagnostics->push_back(SyntaxError(
+        file.path, 1, 1,
+        "the file is larger than " + std::to_string(limits::kMaxSourceBytes) + " bytes"));
+    diagnostics->back().code = "file-too-large";
+    diagnostics->back().hint = "split it into several files";
+    return false;
+  }
   int line = 0;
   int column = 0;
   if (!ValidUtf8(file.text, &line, &column)) {

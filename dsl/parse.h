@@ -8,16 +8,19 @@
 #include "dsl/ast.h"
 #include "dsl/diagnostic.h"
 #include "dsl/source.h"
+#include "engine/base/limits.h"
 
 namespace zgtflow::dsl {
 
 // Deeper nesting of brackets and prefix operators than this is refused with a
 // "nesting-too-deep" diagnostic before parsing, so no input can overflow the
 // stack of the recursive-descent parser, the builder or the formatter.
-inline constexpr int kMaxNesting = 200;
+inline constexpr int kMaxNesting = limits::kMaxNesting;
 // Likewise for the operators of one expression (a left-deep tree as deep as
 // the chain is long).
-inline constexpr int kMaxOperators = 500;
+inline constexpr int kMaxOperators = limits::kMaxOperators;
+// A file larger than limits::kMaxSourceBytes is refused ("file-too-large"),
+// and a name (identifier) longer than limits::kMaxNameLength ("name-too-long").
 
 struct ParseResult {
   FileAst ast;               // As much of the file as could be built; ast.path == file.path.

@@ -1,6 +1,7 @@
 // ② Shape checks: one initial state per compound state, final states that do
 // not go on, choice states made of branches only, modifiers that agree.
 #include "dsl/check/check_context.h"
+#include "engine/base/limits.h"
 
 namespace zgtflow::dsl::check {
 
@@ -137,6 +138,19 @@ class StructureChecker {
 
 void CheckStructure(const Context& context, const WorkflowInfo& info) {
   StructureChecker(context, info).Run();
+  // A case's armed timers are those of its active states, so bounding the
+  // workflow's timers bounds every case's (limits.h).
+  int timers = 0;
+  for (const StateDecl* state : info.states) {
+    for (const TimerDecl& timer : state->timers) {
+      if (++timers == limits::kMaxTimersPerWorkflow + 1) {
+        context.Error("too-many-timers", timer.span,
+                      "workflow " + Quote(info.decl->id.text) + " declares more than " +
+                          std::to_string(limits::kMaxTimersPerWorkflow) + " timers",
+                      "split it into workflows that start one another");
+      }
+    }
+  }
 }
 
 }  // namespace zgtflow::dsl::check

@@ -20,8 +20,9 @@ inline constexpr int kMaxNesting = 200;
 inline constexpr int kMaxOperators = 500;
 // Depth of an expression tree the evaluator walks (core::Eval refuses deeper).
 inline constexpr int kMaxExprDepth = 500;
-// Names (workflow, state, field, event, role, timer …), in bytes of UTF-8.
-inline constexpr size_t kMaxNameBytes = 128;
+// Names (workflow, state, field, event, role, timer …), in characters (code
+// points: a name may be Chinese).
+inline constexpr size_t kMaxNameLength = 128;
 // Timers one workflow declares (`after`/`at`/`every`) — so at most this many
 // are armed for one case at any time (a case's timers are those of its active
 // states).
@@ -44,7 +45,5 @@ inline constexpr int kMaxRequestJsonDepth = 32;
 // Microsteps (and so transitions taken, each one history record of effects)
 // in one step: an eventless loop that does not settle is refused.
 inline constexpr int kMaxMicrostepsPerStep = 1000;
-// Effects one step may record in its history entry.
-inline constexpr size_t kMaxEffectsPerStep = 10000;
 
 }  // namespace zgtflow::limits

@@ -8,6 +8,7 @@
 #include <string>
 #include <utility>
 
+#include "engine/base/limits.h"
 #include "engine/model/workflow.h"
 
 namespace zgtflow::core {
@@ -123,7 +124,7 @@ class Evaluator {
   }
 
  private:
-  static constexpr int kMaxDepth = 500;
+  static constexpr int kMaxDepth = limits::kMaxExprDepth;
 
   Result<Value> Dispatch(const Expr& e) {
     switch (e.op) {

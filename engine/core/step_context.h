@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "engine/base/limits.h"
 #include "engine/core/case_state.h"
 #include "engine/core/effect.h"
 #include "engine/core/eval.h"
@@ -111,7 +112,7 @@ class UndoLog {
 
 // Eventless transitions and internal events processed in one step before the
 // step is refused as an "eventless-loop".
-constexpr int kMaxMicrosteps = 1000;
+constexpr int kMaxMicrosteps = limits::kMaxMicrostepsPerStep;
 
 struct StepContext {
   StepContext(const model::Workflow& w, CaseState& s, std::vector<Effect>& e, const StepClock& c)
