@@ -1,6 +1,8 @@
 // SqliteStatement over sqlite3_prepare_v2 / bind / step / column.
 #include "engine/store/sqlite/sqlite_statement.h"
 
+#include <atomic>
+
 namespace zgtflow::store::sqlite {
 
 Status SqliteStatus(sqlite3* db, int rc, const std::string& doing) {
@@ -16,7 +18,25 @@ Status SqliteStatus(sqlite3* db, int rc, const std::string& doing) {
   }
 }
 
+namespace {
+// The test-only hook (see the header); relaxed atomics are enough as tests
+// set it before the statements they want to fail.
+std::atomic<StatementFaultHook> fault_hook{nullptr};
+std::atomic<void*> fault_hook_arg{nullptr};
+
+bool FaultInjected(const char* sql) {
+  StatementFaultHook hook = fault_hook.load();
+  return hook != nullptr && hook(fault_hook_arg.load(), sql != nullptr ? sql : "");
+}
+}  // namespace
+
+void SetStatementFaultHookForTesting(StatementFaultHook hook, void* arg) {
+  fault_hook_arg.store(arg);
+  fault_hook.store(hook);
+}
+
 Status SqliteExec(sqlite3* db, const char* sql) {
+  if (FaultInjected(sql)) return Status::Internal(std::string("running ") + sql + ": injected fault");
   int rc = sqlite3_exec(db, sql, nullptr, nullptr, nullptr);
   if (rc != SQLITE_OK) return SqliteStatus(db, rc, std::string("running ") + sql);
   return Status::Ok();
@@ -53,6 +73,7 @@ void SqliteStatement::Bind(int index, const std::optional<int64_t>& value) {
 
 int SqliteStatement::Step() {
   if (stmt_ == nullptr) return SQLITE_MISUSE;
+  if (FaultInjected(sqlite3_sql(stmt_))) return SQLITE_IOERR;
   return sqlite3_step(stmt_);
 }
 

@@ -21,6 +21,14 @@ Status SqliteStatus(sqlite3* db, int rc, const std::string& doing);
 // Runs `sql` (one or more statements, no parameters).
 Status SqliteExec(sqlite3* db, const char* sql);
 
+// Test-only fault injection (tests/engine/store/fault_injection_test.cc):
+// while a hook is set, SqliteExec and SqliteStatement::Step ask it before
+// each statement; when it answers true the statement is not run and fails
+// as a disk I/O error would (SQLITE_IOERR; kInternal). Process-wide: set it
+// only while one thread uses SQLite stores. nullptr removes it.
+using StatementFaultHook = bool (*)(void* arg, const char* sql);
+void SetStatementFaultHookForTesting(StatementFaultHook hook, void* arg);
+
 // Usage: SqliteStatement s(db, "SELECT … WHERE id = ?1"); if (!s.ok()) return
 // s.status(); s.Bind(1, id); while ((rc = s.Step()) == SQLITE_ROW) { s.Text(0) … }
 // Parameters and columns are numbered as SQLite numbers them (binds from 1,
