@@ -11,6 +11,7 @@
 #include "ScenarioLexer.h"
 #include "ScenarioParser.h"
 #include "antlr4-runtime.h"
+#include "engine/base/limits.h"
 #include "engine/calendar/duration.h"
 #include "engine/calendar/instant.h"
 
@@ -355,6 +356,14 @@ std::vector<std::vector<std::unique_ptr<antlr4::Token>>> Chunk(
 
 ParsedScenarioFile ParseScenarioFile(const dsl::SourceFile& file) {
   ParsedScenarioFile result;
+  if (file.text.size() > limits::kMaxSourceBytes) {
+    dsl::Diagnostic d;
+    d.code = "file-too-large";
+    d.span = dsl::SourceSpan{file.path, 1, 1};
+    d.message = "the file is larger than " + std::to_string(limits::kMaxSourceBytes) + " bytes";
+    result.diagnostics.push_back(std::move(d));
+    return result;
+  }
   try {
     antlr4::ANTLRInputStream input(file.text);
     gen::ScenarioLexer lexer(&input);
@@ -362,7 +371,29 @@ ParsedScenarioFile ParseScenarioFile(const dsl::SourceFile& file) {
     lexer.removeErrorListeners();
     lexer.addErrorListener(&listener);
     Builder builder(file, &input, &result.diagnostics);
-    for (auto& chunk : Chunk(lexer.getAllTokens())) {
+    std::vector<std::unique_ptr<antlr4::Token>> all = lexer.getAllTokens();
+    // JSON nested deeper than limits::kMaxNesting is refused before the
+    // recursive parser sees it: 50,000 '[' overflowed its stack (found by
+    // fuzz/scenario_fuzzer; tests/regress/inputs/scenario/deep_json.scenario).
+    int depth = 0;
+    for (const auto& token : all) {
+      size_t type = token->getType();
+      if (type == ScenarioParser::LBRACE || type == ScenarioParser::LBRACK) {
+        if (++depth > limits::kMaxNesting) {
+          dsl::Diagnostic d;
+          d.code = "nesting-too-deep";
+          d.span.path = file.path;
+          d.span.line = static_cast<int>(token->getLine());
+          d.span.column = static_cast<int>(token->getCharPositionInLine()) + 1;
+          d.message = "JSON nested deeper than " + std::to_string(limits::kMaxNesting) + " levels";
+          result.diagnostics.push_back(std::move(d));
+          return result;
+        }
+      } else if ((type == ScenarioParser::RBRACE || type == ScenarioParser::RBRACK) && depth > 0) {
+        --depth;
+      }
+    }
+    for (auto& chunk : Chunk(std::move(all))) {
       size_t errors_before = result.diagnostics.size();
       antlr4::ListTokenSource source(std::move(chunk));
       antlr4::CommonTokenStream tokens(&source);

@@ -7,6 +7,7 @@
 
 #include "dsl/compile.h"
 #include "dsl/parse.h"
+#include "dsl/scenario/scenario_parser.h"
 #include "engine/base/limits.h"
 #include "engine/core/eval.h"
 #include "engine/core/step.h"
@@ -77,6 +78,32 @@ TEST_CASE("100,000 nested brackets do not overflow the parser's stack", "[regres
   dsl::ExprParseResult expr = dsl::ParseExpression(dsl::SourceFile{"<e>", Repeat("-", 100000) + "1"});
   REQUIRE_FALSE(expr.diagnostics.empty());
   CHECK(expr.diagnostics[0].code == "nesting-too-deep");
+}
+
+TEST_CASE("a scenario's JSON nested deeper than kMaxNesting is refused, even 100,000 deep",
+          "[regress]") {
+  for (int depth : {kMaxNesting + 1, 100000}) {
+    std::string text = "scenario \"s\"\nworkflow hello\nstart with " +
+                       Repeat("[", static_cast<size_t>(depth)) +
+                       Repeat("]", static_cast<size_t>(depth)) + "\n";
+    scenario::ParsedScenarioFile parsed =
+        scenario::ParseScenarioFile(dsl::SourceFile{"deep.scenario", text});
+    REQUIRE_FALSE(parsed.diagnostics.empty());
+    CHECK(parsed.diagnostics[0].code == "nesting-too-deep");
+    CHECK(parsed.diagnostics[0].span.ToString() ==
+          "deep.scenario:3:" + std::to_string(12 + kMaxNesting));
+  }
+  std::string ok = "scenario \"s\"\nworkflow hello\nstart with {\"a\": [[[1]]]}\n";
+  CHECK(scenario::ParseScenarioFile(dsl::SourceFile{"ok.scenario", ok}).diagnostics.empty());
+}
+
+TEST_CASE("a .scenario file larger than kMaxSourceBytes is refused at path:1:1", "[regress]") {
+  std::string text = "# " + std::string(limits::kMaxSourceBytes, 'x') + "\n";
+  scenario::ParsedScenarioFile parsed =
+      scenario::ParseScenarioFile(dsl::SourceFile{"big.scenario", text});
+  REQUIRE_FALSE(parsed.diagnostics.empty());
+  CHECK(parsed.diagnostics[0].code == "file-too-large");
+  CHECK(parsed.diagnostics[0].span.ToString() == "big.scenario:1:1");
 }
 
 TEST_CASE("an expression of more than kMaxOperators operators is refused", "[regress]") {
