@@ -13,6 +13,7 @@ packages=(
   postgresql
   fonts-noto-cjk
   chromium
+  clang libclang-rt-14-dev
 )
 
 missing=()
