@@ -74,4 +74,24 @@ struct ServeOptions {
 CLI::App* AddServe(CLI::App& app, ServeOptions& options);
 int RunServe(const ServeOptions& options);
 
+// `zgtflow token issue --role ROLE [--party NAME] [--name LABEL] [--db URL]`
+struct TokenOptions {
+  std::string role;
+  std::string party;
+  std::string name;
+  std::string db = "sqlite:var/zgtflow.db";
+};
+CLI::App* AddToken(CLI::App& app, TokenOptions& options);
+int RunToken(const TokenOptions& options);
+
+// `zgtflow user add --name NAME --role ROLE [--party P] [--db URL]` (password on stdin)
+struct UserOptions {
+  std::string name;
+  std::string role;
+  std::string party;
+  std::string db = "sqlite:var/zgtflow.db";
+};
+CLI::App* AddUser(CLI::App& app, UserOptions& options);
+int RunUser(const UserOptions& options);
+
 }  // namespace zgtflow::cli

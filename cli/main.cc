@@ -33,11 +33,18 @@ int Main(int argc, char** argv) {
   CLI::App* test_cmd = AddTest(app, test);
   CLI::App* audit_cmd = AddAudit(app, audit);
   CLI::App* serve_cmd = AddServe(app, serve);
+  TokenOptions token;
+  UserOptions user;
+  CLI::App* token_cmd = AddToken(app, token);
+  CLI::App* user_cmd = AddUser(app, user);
 
   // CLI11 reports a mistyped subcommand as a missing one; name it instead.
   bool known = false;
   for (const CLI::App* command : {check_cmd, fmt_cmd, graph_cmd, eval_cmd, test_cmd, audit_cmd,
                                  serve_cmd}) {
+    if (argc > 1 && command->check_name(argv[1])) known = true;
+  }
+  for (const CLI::App* command : {token_cmd, user_cmd}) {
     if (argc > 1 && command->check_name(argv[1])) known = true;
   }
   if (argc > 1 && argv[1][0] != '-' && !known) {
@@ -73,6 +80,8 @@ int Main(int argc, char** argv) {
   if (test_cmd->parsed()) return RunTest(test);
   if (audit_cmd->parsed()) return RunAudit(audit);
   if (serve_cmd->parsed()) return RunServe(serve);
+  if (token_cmd->parsed()) return RunToken(token);
+  if (user_cmd->parsed()) return RunUser(user);
   std::cerr << app.help();
   return kUsageError;
 }

@@ -1,32 +1,27 @@
-// ⑦ Server: the HTTP skeleton of `zgtflow serve` over the durable runtime.
-// GET /healthz, and a minimal JSON case API (create a case, send it an event)
-// so fault tests can drive the runtime over real HTTP; the full API is a
-// later issue. No authentication yet (a later issue): bind to loopback.
+// ⑧ Server: the HTTP side of `zgtflow serve` — the JSON API (web/api/), the
+// login routes (web/auth/) and the HTML pages (web/pages/) over the durable
+// runtime. Every route but /healthz, /metrics and /login needs a principal
+// (web/auth/auth.h); the API is documented in docs/api.md and
+// docs/openapi.yaml (tested against this server).
 //
-// Routes:
-//   GET  /healthz → 200 {"status":"ok","store":"ok","workflows":N}
-//        (N distinct workflow ids deployed); 503 {"status":"unavailable",
-//        "store":MESSAGE,"workflows":N} when the store call fails.
-//   POST /api/cases {"workflow", "data"?, "parties"?, "role"?, "party"?,
-//        "event"?, "id"?} → 201 {"id","revision","state"}. "role" defaults to
-//        the first role of the workflow's first start transition.
-//   POST /api/cases/{id}/events {"event", "role", "data"?, "party"?,
-//        "expected_revision"?} → 200 {"id","revision","state"}.
-// Errors: {"error":{"code","message","field"}} with 400 bad JSON or a bad
-// request shape, 404 unknown case or workflow, 409 stale revision (or
-// retries exhausted), 422 a refused input (code = core::Rejection::code),
-// 503 the store is unavailable, 500 anything else. A 2xx is sent only after
-// the step's commit returned (CaseRunner commits before it returns).
+// Routes are mounted by folder (web_context.h says in which order and which
+// paths belong to whom); this file builds the WebContext they share, owns the
+// httplib::Server, and serves POST /api/admin/reload (management_unit only).
+// Requests with a body over limits::kMaxRequestBodyBytes are answered 413.
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <string>
 
 #include "engine/base/status.h"
+#include "engine/calendar/calendar.h"
 #include "engine/runtime/case_runner.h"
+#include "engine/runtime/clock.h"
 #include "engine/runtime/definition_registry.h"
 #include "engine/store/store.h"
+#include "web/web_context.h"
 
 namespace httplib {
 class Server;
@@ -38,6 +33,7 @@ struct ServerOptions {
   std::string host = "127.0.0.1";
   int port = 8080;  // 0 = any free port (see Server::port()).
   int threads = 8;  // Requests handled at once.
+  bool secure_cookies = false;  // Mark cookies Secure (behind HTTPS).
 };
 
 // "HOST:PORT" → options (port 0–65535). InvalidArgument otherwise.
@@ -45,9 +41,11 @@ Result<ServerOptions> ParseListen(const std::string& listen);
 
 class Server {
  public:
-  // None owned; all outlive the server.
+  // None owned; all outlive the server. `clock` null = the system clock;
+  // `calendar` may be null (working-day figures are then left out).
   Server(ServerOptions options, store::Store* store, runtime::DefinitionRegistry* registry,
-         runtime::CaseRunner* runner);
+         runtime::CaseRunner* runner, runtime::Clock* clock = nullptr,
+         const calendar::Calendar* calendar = nullptr);
   ~Server();  // Stops and waits when still running.
 
   // Binds the listening socket. Unavailable when the address cannot be bound.
@@ -61,17 +59,28 @@ class Server {
   // Safe from any thread, and before Run started (Run then returns at once).
   void Stop();
 
+  // POST /api/admin/reload (re-reads the workflows; `zgtflow serve` sets it
+  // before Run): management_unit only (401/403); 200 with the JSON text
+  // `reload` returns, or the error of its Status (400 for workflows with
+  // errors). 404 while none is set.
+  void SetReload(std::function<Result<std::string>()> reload) { reload_ = std::move(reload); }
+
+  // What the routes share (auth, metrics, clock …), e.g. for tests and CLI.
+  const WebContext& context() const { return context_; }
+
  private:
   void Mount();
 
   ServerOptions options_;
-  store::Store* store_;
-  runtime::DefinitionRegistry* registry_;
-  runtime::CaseRunner* runner_;
+  std::unique_ptr<runtime::SystemClock> own_clock_;
+  std::unique_ptr<auth::Auth> auth_;
+  std::unique_ptr<Metrics> metrics_;
+  WebContext context_;
   std::unique_ptr<httplib::Server> http_;
   int port_ = 0;
   std::atomic<bool> running_{false};
   std::atomic<bool> stop_requested_{false};
+  std::function<Result<std::string>()> reload_;
 };
 
 }  // namespace zgtflow::web

@@ -101,6 +101,35 @@ CaseStatus CaseStatusOf(const std::string& text);
 const char* OutboxStatusText(OutboxStatus status);
 OutboxStatus OutboxStatusOf(const std::string& text);
 
+// Who may use the web server and API (web/auth/auth.h): a bearer token or a
+// user. id is unique ("tok-<16 hex>" or "user-<name>").
+struct PrincipalRow {
+  std::string id;
+  std::string kind;          // "token" or "user".
+  std::string name;          // User name, or the token's label.
+  std::string role;
+  std::string party;         // "" for none.
+  std::string secret_hash;   // Token: SHA-256 hex of its secret; user: Argon2id string.
+  int64_t created_at_ms = 0;
+};
+
+// A web login session. id is SHA-256 hex of the cookie value (unique).
+struct SessionRow {
+  std::string id;
+  std::string principal_id;
+  std::string csrf_token;    // Forms of this session carry it.
+  int64_t created_at_ms = 0;
+  int64_t expires_at_ms = 0;
+};
+
+// Outbox totals for /metrics (Store::CountOutbox).
+struct OutboxCounts {
+  int64_t pending = 0;
+  int64_t delivered = 0;
+  int64_t dead = 0;
+  int64_t failed_attempts = 0;  // Σ attempts of every row (MarkFailed counts failures only).
+};
+
 // Filters for listing cases; empty fields do not filter.
 struct CaseFilter {
   std::string workflow;

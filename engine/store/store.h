@@ -93,6 +93,24 @@ class Store {
   virtual Status MarkFailed(int64_t outbox_id, const std::string& error, int64_t next_attempt_at_ms,
                             bool dead) = 0;
   virtual Result<std::vector<OutboxRow>> GetOutbox(const std::string& case_id) = 0;
+
+  // ---- principals and sessions (web/auth; added for issue 6) ----
+  // Not pure so that wrappers written before them keep compiling; every
+  // backend overrides them (conformance suite). The defaults answer kInternal.
+  // PutPrincipal: kConflict when the id exists. GetPrincipal/GetSession:
+  // kNotFound when absent (GetSession returns expired rows too; the caller
+  // checks expires_at_ms). DeleteSession of an unknown id is not an error.
+  virtual Status PutPrincipal(const PrincipalRow& principal);
+  virtual Result<PrincipalRow> GetPrincipal(const std::string& id);
+  virtual Status PutSession(const SessionRow& session);
+  virtual Result<SessionRow> GetSession(const std::string& id);
+  virtual Status DeleteSession(const std::string& id);
+  // Outbox totals (metrics). The default walks ListCaseIds + GetOutbox;
+  // SQL backends override it with one aggregate query.
+  virtual Result<OutboxCounts> CountOutbox();
+  // Number of cases ListCases(filter) would return without limit and offset
+  // (the API's page totals). The default lists them; SQL backends count.
+  virtual Result<int64_t> CountCases(const CaseFilter& filter);
 };
 
 }  // namespace zgtflow::store

@@ -253,4 +253,45 @@ Result<std::vector<OutboxRow>> MemoryStore::GetOutbox(const std::string& case_id
   return rows;
 }
 
+// ---- principals and sessions ----
+
+Status MemoryStore::PutPrincipal(const PrincipalRow& principal) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (principal.id.empty()) return Status::InvalidArgument("principal id is empty", "id");
+  if (!principals_.emplace(principal.id, principal).second) {
+    return Status(StatusCode::kConflict, "principal '" + principal.id + "' exists");
+  }
+  return Status::Ok();
+}
+
+Result<PrincipalRow> MemoryStore::GetPrincipal(const std::string& id) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto it = principals_.find(id);
+  if (it == principals_.end()) return Status(StatusCode::kNotFound, "no principal '" + id + "'");
+  return it->second;
+}
+
+Status MemoryStore::PutSession(const SessionRow& session) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (session.id.empty()) return Status::InvalidArgument("session id is empty", "id");
+  if (!sessions_.emplace(session.id, session).second) {
+    return Status(StatusCode::kConflict, "session exists");
+  }
+  return Status::Ok();
+}
+
+Result<SessionRow> MemoryStore::GetSession(const std::string& id) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto it = sessions_.find(id);
+  if (it == sessions_.end()) return Status(StatusCode::kNotFound, "no such session");
+  return it->second;
+}
+
+Status MemoryStore::DeleteSession(const std::string& id) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  sessions_.erase(id);
+  return Status::Ok();
+}
+// ---- end principals and sessions ----
+
 }  // namespace zgtflow::store

@@ -44,6 +44,11 @@ class MemoryStore : public Store {
   Status MarkFailed(int64_t outbox_id, const std::string& error, int64_t next_attempt_at_ms,
                     bool dead) override;
   Result<std::vector<OutboxRow>> GetOutbox(const std::string& case_id) override;
+  Status PutPrincipal(const PrincipalRow& principal) override;
+  Result<PrincipalRow> GetPrincipal(const std::string& id) override;
+  Status PutSession(const SessionRow& session) override;
+  Result<SessionRow> GetSession(const std::string& id) override;
+  Status DeleteSession(const std::string& id) override;
 
  private:
   // A case with the names its state and parties columns hold, parsed once at
@@ -62,6 +67,8 @@ class MemoryStore : public Store {
   std::map<TimerKey, TimerRow> timers_;
   std::map<int64_t, OutboxRow> outbox_;  // By id: ids increase, so this is insertion order.
   int64_t next_outbox_id_ = 1;
+  std::map<std::string, PrincipalRow> principals_;  // By id.
+  std::map<std::string, SessionRow> sessions_;      // By id.
 };
 
 }  // namespace zgtflow::store

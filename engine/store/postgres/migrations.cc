@@ -95,11 +95,35 @@ CREATE INDEX outbox_id ON outbox (id);
 CREATE INDEX outbox_pending ON outbox (next_attempt_at_ms, id) WHERE status = 'pending';
 )sql";
 
+// Migration 2 (issue 6): who may use the web server (web/auth/auth.h).
+// Not keyed by case id: reference tables under Citus.
+const char kV2Principals[] = R"sql(
+CREATE TABLE principals (
+  id              TEXT COLLATE "C" NOT NULL PRIMARY KEY,
+  kind            TEXT NOT NULL CHECK (kind IN ('token', 'user')),
+  name            TEXT NOT NULL,
+  role            TEXT NOT NULL,
+  party           TEXT NOT NULL,
+  secret_hash     TEXT NOT NULL,
+  created_at_ms   BIGINT NOT NULL
+);
+
+CREATE TABLE sessions (
+  id              TEXT COLLATE "C" NOT NULL PRIMARY KEY,
+  principal_id    TEXT NOT NULL,
+  csrf_token      TEXT NOT NULL,
+  created_at_ms   BIGINT NOT NULL,
+  expires_at_ms   BIGINT NOT NULL
+);
+CREATE INDEX sessions_expiry ON sessions (expires_at_ms);
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& Migrations() {
   static const std::vector<Migration> kMigrations = {
       {1, "initial schema: definitions, cases, history, timers, outbox", kV1Schema},
+      {2, "principals and sessions (web logins)", kV2Principals},
   };
   return kMigrations;
 }

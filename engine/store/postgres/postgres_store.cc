@@ -490,6 +490,91 @@ class PostgresStore : public Store {
     return out;
   }
 
+  // ---- principals and sessions ----
+
+  Status PutPrincipal(const PrincipalRow& p) override {
+    if (p.id.empty()) return Status::InvalidArgument("principal id is empty", "id");
+    // A taken id raises unique_violation → kConflict.
+    return Run("PutPrincipal", [&](pqxx::connection& c) {
+      pqxx::work txn(c);
+      txn.exec_params(
+          "INSERT INTO principals (id, kind, name, role, party, secret_hash, created_at_ms)"
+          " VALUES ($1, $2, $3, $4, $5, $6, $7)",
+          p.id, p.kind, p.name, p.role, p.party, p.secret_hash, p.created_at_ms);
+      txn.commit();
+    });
+  }
+
+  Result<PrincipalRow> GetPrincipal(const std::string& id) override {
+    std::optional<PrincipalRow> out;
+    Status s = Run("GetPrincipal", [&](pqxx::connection& c) {
+      pqxx::read_transaction txn(c);
+      pqxx::result r = txn.exec_params(
+          "SELECT id, kind, name, role, party, secret_hash, created_at_ms"
+          " FROM principals WHERE id = $1",
+          id);
+      out.reset();
+      if (r.empty()) return;
+      PrincipalRow row;
+      row.id = r[0][0].as<std::string>();
+      row.kind = r[0][1].as<std::string>();
+      row.name = r[0][2].as<std::string>();
+      row.role = r[0][3].as<std::string>();
+      row.party = r[0][4].as<std::string>();
+      row.secret_hash = r[0][5].as<std::string>();
+      row.created_at_ms = r[0][6].as<int64_t>();
+      out = std::move(row);
+    });
+    if (!s.ok()) return s;
+    if (!out) return Status::NotFound("no principal '" + id + "'");
+    return *out;
+  }
+
+  Status PutSession(const SessionRow& session) override {
+    if (session.id.empty()) return Status::InvalidArgument("session id is empty", "id");
+    return Run("PutSession", [&](pqxx::connection& c) {
+      pqxx::work txn(c);
+      txn.exec_params(
+          "INSERT INTO sessions (id, principal_id, csrf_token, created_at_ms, expires_at_ms)"
+          " VALUES ($1, $2, $3, $4, $5)",
+          session.id, session.principal_id, session.csrf_token, session.created_at_ms,
+          session.expires_at_ms);
+      txn.commit();
+    });
+  }
+
+  Result<SessionRow> GetSession(const std::string& id) override {
+    std::optional<SessionRow> out;
+    Status s = Run("GetSession", [&](pqxx::connection& c) {
+      pqxx::read_transaction txn(c);
+      pqxx::result r = txn.exec_params(
+          "SELECT id, principal_id, csrf_token, created_at_ms, expires_at_ms"
+          " FROM sessions WHERE id = $1",
+          id);
+      out.reset();
+      if (r.empty()) return;
+      SessionRow row;
+      row.id = r[0][0].as<std::string>();
+      row.principal_id = r[0][1].as<std::string>();
+      row.csrf_token = r[0][2].as<std::string>();
+      row.created_at_ms = r[0][3].as<int64_t>();
+      row.expires_at_ms = r[0][4].as<int64_t>();
+      out = std::move(row);
+    });
+    if (!s.ok()) return s;
+    if (!out) return Status::NotFound("no such session");
+    return *out;
+  }
+
+  Status DeleteSession(const std::string& id) override {
+    return Run("DeleteSession", [&](pqxx::connection& c) {
+      pqxx::work txn(c);
+      txn.exec_params("DELETE FROM sessions WHERE id = $1", id);
+      txn.commit();
+    });
+  }
+  // ---- end principals and sessions ----
+
  private:
   // Borrows a connection (opening one if none is idle), runs `body` on it and
   // returns it to the pool, or drops it when it broke: the next call then

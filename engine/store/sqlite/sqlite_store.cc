@@ -571,4 +571,87 @@ Result<std::vector<OutboxRow>> SqliteStore::GetOutbox(const std::string& case_id
   return ReadAll<OutboxRow>(s, ReadOutbox, "reading outbox of " + case_id);
 }
 
+// ---- principals and sessions ----
+
+Status SqliteStore::PutPrincipal(const PrincipalRow& p) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (p.id.empty()) return Status::InvalidArgument("principal id is empty", "id");
+  SqliteStatement s(db_,
+                    "INSERT INTO principals (id, kind, name, role, party, secret_hash,"
+                    " created_at_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+  if (!s.ok()) return s.status();
+  s.Bind(1, p.id);
+  s.Bind(2, p.kind);
+  s.Bind(3, p.name);
+  s.Bind(4, p.role);
+  s.Bind(5, p.party);
+  s.Bind(6, p.secret_hash);
+  s.Bind(7, p.created_at_ms);
+  return s.Run("adding principal " + p.id);  // A taken id is a constraint violation: kConflict.
+}
+
+Result<PrincipalRow> SqliteStore::GetPrincipal(const std::string& id) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  SqliteStatement s(db_,
+                    "SELECT id, kind, name, role, party, secret_hash, created_at_ms"
+                    " FROM principals WHERE id = ?1");
+  if (!s.ok()) return s.status();
+  s.Bind(1, id);
+  int rc = s.Step();
+  if (rc == SQLITE_DONE) return Status::NotFound("no principal '" + id + "'");
+  if (rc != SQLITE_ROW) return s.Error(rc, "reading principal " + id);
+  PrincipalRow row;
+  row.id = s.Text(0);
+  row.kind = s.Text(1);
+  row.name = s.Text(2);
+  row.role = s.Text(3);
+  row.party = s.Text(4);
+  row.secret_hash = s.Text(5);
+  row.created_at_ms = s.Int(6);
+  return row;
+}
+
+Status SqliteStore::PutSession(const SessionRow& session) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (session.id.empty()) return Status::InvalidArgument("session id is empty", "id");
+  SqliteStatement s(db_,
+                    "INSERT INTO sessions (id, principal_id, csrf_token, created_at_ms,"
+                    " expires_at_ms) VALUES (?1, ?2, ?3, ?4, ?5)");
+  if (!s.ok()) return s.status();
+  s.Bind(1, session.id);
+  s.Bind(2, session.principal_id);
+  s.Bind(3, session.csrf_token);
+  s.Bind(4, session.created_at_ms);
+  s.Bind(5, session.expires_at_ms);
+  return s.Run("adding a session");
+}
+
+Result<SessionRow> SqliteStore::GetSession(const std::string& id) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  SqliteStatement s(db_,
+                    "SELECT id, principal_id, csrf_token, created_at_ms, expires_at_ms"
+                    " FROM sessions WHERE id = ?1");
+  if (!s.ok()) return s.status();
+  s.Bind(1, id);
+  int rc = s.Step();
+  if (rc == SQLITE_DONE) return Status::NotFound("no such session");
+  if (rc != SQLITE_ROW) return s.Error(rc, "reading a session");
+  SessionRow row;
+  row.id = s.Text(0);
+  row.principal_id = s.Text(1);
+  row.csrf_token = s.Text(2);
+  row.created_at_ms = s.Int(3);
+  row.expires_at_ms = s.Int(4);
+  return row;
+}
+
+Status SqliteStore::DeleteSession(const std::string& id) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  SqliteStatement s(db_, "DELETE FROM sessions WHERE id = ?1");
+  if (!s.ok()) return s.status();
+  s.Bind(1, id);
+  return s.Run("deleting a session");
+}
+// ---- end principals and sessions ----
+
 }  // namespace zgtflow::store

@@ -68,6 +68,11 @@ class SqliteStore : public Store {
   Status MarkFailed(int64_t outbox_id, const std::string& error, int64_t next_attempt_at_ms,
                     bool dead) override;
   Result<std::vector<OutboxRow>> GetOutbox(const std::string& case_id) override;
+  Status PutPrincipal(const PrincipalRow& principal) override;
+  Result<PrincipalRow> GetPrincipal(const std::string& id) override;
+  Status PutSession(const SessionRow& session) override;
+  Result<SessionRow> GetSession(const std::string& id) override;
+  Status DeleteSession(const std::string& id) override;
 
  private:
   explicit SqliteStore(sqlite3* db) : db_(db) {}

@@ -813,6 +813,42 @@ inline void OfTwoCommitsRacingOnOneCaseExactlyOneWins(const StoreFactory& make) 
   CHECK(Must(store->GetHistory("c1")).size() == 41);
 }
 
+// Principals and sessions (web/auth): stored as given, ids unique, sessions
+// deleted on logout.
+inline void PrincipalsAndSessionsRoundTripAndIdsAreUnique(const StoreFactory& make) {
+  auto store = make();
+  PrincipalRow user;
+  user.id = "user-李雷";
+  user.kind = "user";
+  user.name = "李雷";
+  user.role = "partner_company";
+  user.party = "某合作公司";
+  user.secret_hash = "$argon2id$v=19$m=65536,t=2,p=1$c2FsdA$aGFzaA";
+  user.created_at_ms = 1700000000000;
+  REQUIRE(store->PutPrincipal(user).ok());
+  CHECK(store->PutPrincipal(user).code() == StatusCode::kConflict);
+  PrincipalRow back = Must(store->GetPrincipal("user-李雷"));
+  CHECK(back.kind == "user");
+  CHECK(back.name == "李雷");
+  CHECK(back.role == "partner_company");
+  CHECK(back.party == "某合作公司");
+  CHECK(back.secret_hash == user.secret_hash);
+  CHECK(back.created_at_ms == user.created_at_ms);
+  CHECK(store->GetPrincipal("user-nobody").status().code() == StatusCode::kNotFound);
+
+  SessionRow session{"5e55", "user-李雷", "c5rf", 1700000000000, 1700000060000};
+  REQUIRE(store->PutSession(session).ok());
+  CHECK(store->PutSession(session).code() == StatusCode::kConflict);
+  SessionRow read = Must(store->GetSession("5e55"));
+  CHECK(read.principal_id == "user-李雷");
+  CHECK(read.csrf_token == "c5rf");
+  CHECK(read.created_at_ms == 1700000000000);
+  CHECK(read.expires_at_ms == 1700000060000);
+  REQUIRE(store->DeleteSession("5e55").ok());
+  CHECK(store->GetSession("5e55").status().code() == StatusCode::kNotFound);
+  CHECK(store->DeleteSession("5e55").ok());
+}
+
 }  // namespace zgtflow::store::conformance
 
 // Defines one Catch2 test case per clause, named "BACKEND: sentence".
@@ -825,6 +861,9 @@ inline void OfTwoCommitsRacingOnOneCaseExactlyOneWins(const StoreFactory& make) 
   ZGT_STORE_CONFORMANCE_CASE(backend, factory,                                                     \
       "a definition is inserted once and listed by workflow, then deployment time",                \
       DefinitionsInsertOnceAndListInOrder)                                                         \
+  ZGT_STORE_CONFORMANCE_CASE(backend, factory,                                                     \
+      "principals and sessions round-trip, ids are unique, a deleted session is gone",             \
+      PrincipalsAndSessionsRoundTripAndIdsAreUnique)                                               \
   ZGT_STORE_CONFORMANCE_CASE(backend, factory,                                                     \
       "a created case reads back as committed, with history seq 1",                                \
       CreatedCaseReadsBackWithHistorySeqOne)                                                       \
