@@ -24,8 +24,10 @@
 #include <nlohmann/json.hpp>
 
 #include "engine/runtime/json_codec.h"
+#include "engine/runtime/clock.h"
 #include "engine/store/open/open_store.h"
 #include "tests/cli/run_binary.h"
+#include "web/auth/auth.h"
 
 extern char** environ;
 
@@ -104,10 +106,35 @@ class ServeProcess {
 constexpr const char* kCreate =
     R"({"workflow":"rectification","data":{"subject":"平台稳定性未达标"}})";
 
-httplib::Result PostEvent(httplib::Client& client, const std::string& id, const std::string& event,
-                          const std::string& role) {
-  json body = {{"event", event}, {"role", role}};
-  return client.Post(("/api/cases/" + id + "/events").c_str(), body.dump(), "application/json");
+// The Authorization header of a bearer token for `role`, stored in the
+// database `db` (as `zgtflow token issue` does), issued once per (db, role).
+httplib::Headers AuthAs(const std::string& db, const std::string& role) {
+  static std::mutex mutex;
+  static std::map<std::pair<std::string, std::string>, std::string> tokens;
+  std::lock_guard<std::mutex> lock(mutex);
+  std::string& token = tokens[{db, role}];
+  if (token.empty()) {
+    auto opened = store::OpenStore(db);
+    REQUIRE(opened.ok());
+    runtime::SystemClock clock;
+    web::auth::Auth auth(opened.value().get(), &clock);
+    auto issued = auth.IssueToken(role, "");
+    REQUIRE(issued.ok());
+    token = *issued;
+  }
+  return {{"Authorization", "Bearer " + token}};
+}
+
+httplib::Result CreateCase(httplib::Client& client, const std::string& db) {
+  return client.Post("/api/cases", AuthAs(db, "management_unit"), std::string(kCreate),
+                     "application/json");
+}
+
+httplib::Result PostEvent(httplib::Client& client, const std::string& db, const std::string& id,
+                          const std::string& event, const std::string& role) {
+  json body = {{"event", event}};
+  return client.Post(("/api/cases/" + id + "/events").c_str(), AuthAs(db, role), body.dump(),
+                     "application/json");
 }
 
 // The event names of a case's stored history, in seq order.
@@ -138,11 +165,11 @@ TEST_CASE("serve stops with exit 0 on SIGTERM and keeps its cases across a resta
     auto health = client.Get("/healthz");
     REQUIRE(health);
     CHECK(health->status == 200);
-    auto created = client.Post("/api/cases", kCreate, "application/json");
+    auto created = CreateCase(client, db);
     REQUIRE(created);
     REQUIRE(created->status == 201);
     id = json::parse(created->body)["id"].get<std::string>();
-    auto submitted = PostEvent(client, id, "submit", "project_company");
+    auto submitted = PostEvent(client, db, id, "submit", "project_company");
     REQUIRE(submitted);
     CHECK(submitted->status == 200);
     INFO(serve.Output());
@@ -152,7 +179,7 @@ TEST_CASE("serve stops with exit 0 on SIGTERM and keeps its cases across a resta
   int port = again.WaitForPort();
   REQUIRE(port > 0);
   httplib::Client client("127.0.0.1", port);
-  auto accepted = PostEvent(client, id, "accept", "management_unit");
+  auto accepted = PostEvent(client, db, id, "accept", "management_unit");
   REQUIRE(accepted);
   CHECK(accepted->status == 200);
   json body = json::parse(accepted->body);
@@ -176,7 +203,7 @@ TEST_CASE("after a workflow changed, a restart runs old cases on their stored ve
     int port = serve.WaitForPort();
     REQUIRE(port > 0);
     httplib::Client client("127.0.0.1", port);
-    auto created = client.Post("/api/cases", kCreate, "application/json");
+    auto created = CreateCase(client, db);
     REQUIRE(created);
     REQUIRE(created->status == 201);
     old_id = json::parse(created->body)["id"].get<std::string>();
@@ -204,10 +231,10 @@ TEST_CASE("after a workflow changed, a restart runs old cases on their stored ve
   httplib::Client client("127.0.0.1", port);
   // Cases run start to finish; revision 3 after the accept.
   auto run_case = [&](const std::string& id) {
-    auto submitted = PostEvent(client, id, "submit", "project_company");
+    auto submitted = PostEvent(client, db, id, "submit", "project_company");
     REQUIRE(submitted);
     REQUIRE(submitted->status == 200);
-    auto accepted = PostEvent(client, id, "accept", "management_unit");
+    auto accepted = PostEvent(client, db, id, "accept", "management_unit");
     REQUIRE(accepted);
     REQUIRE(accepted->status == 200);
     json body = json::parse(accepted->body);
@@ -215,7 +242,7 @@ TEST_CASE("after a workflow changed, a restart runs old cases on their stored ve
     return body["state"];
   };
   CHECK(run_case(old_id) == json::array({"closed"}));  // The stored version.
-  auto created = client.Post("/api/cases", kCreate, "application/json");
+  auto created = CreateCase(client, db);
   REQUIRE(created);
   REQUIRE(created->status == 201);
   CHECK(run_case(json::parse(created->body)["id"].get<std::string>()) ==
@@ -248,7 +275,7 @@ TEST_CASE("after kill -9 under 4 clients every acknowledged event is stored exac
         httplib::Client client("127.0.0.1", port);
         client.set_read_timeout(5, 0);
         for (int i = 0; i < 200; ++i) {  // Bounded: the kill comes long before.
-          auto created = client.Post("/api/cases", kCreate, "application/json");
+          auto created = CreateCase(client, db);
           if (!created || created->status != 201) return;
           std::string id = json::parse(created->body)["id"].get<std::string>();
           {
@@ -259,7 +286,7 @@ TEST_CASE("after kill -9 under 4 clients every acknowledged event is stored exac
           using Step = std::pair<const char*, const char*>;
           for (auto [event, role] :
                {Step{"submit", "project_company"}, Step{"accept", "management_unit"}}) {
-            auto res = PostEvent(client, id, event, role);
+            auto res = PostEvent(client, db, id, event, role);
             if (!res || res->status != 200) return;
             std::lock_guard<std::mutex> lock(mutex);
             acknowledged[id].push_back(event);
