@@ -16,6 +16,8 @@ enum class InputKind {
   kAdapterReply,   // Call `call_id` answered with `payload`.
   kAdapterFailed,  // Call `call_id` failed for good; `payload` may hold {"error": text}.
   kChildDone,      // Child case `child_id` of workflow `event` reached a final state.
+  kMigrate,        // The case moved to another version of workflow `event` (core/migration.h:
+                   // payload {from, to, map}); Step refuses it, Migrate and ReplayVersions apply it.
 };
 
 struct Input {

@@ -2,6 +2,7 @@
 // state is only a cache of this (STYLE.md rule 6).
 #include "engine/core/replay.h"
 
+#include "engine/core/migration.h"
 #include "engine/core/step.h"
 
 namespace zgtflow::core {
@@ -21,10 +22,39 @@ std::string DescribeEffect(const Effect& e) {
 
 Result<CaseState> Replay(const model::Workflow& workflow, const std::vector<HistoryEntry>& history,
                          const calendar::Calendar* calendar) {
-  CaseState state = NewCaseState(workflow.version, workflow.fields.size());
+  return ReplayVersions(workflow, nullptr, history, calendar);
+}
+
+Result<CaseState> ReplayVersions(const model::Workflow& first, const VersionLookup& lookup,
+                                 const std::vector<HistoryEntry>& history,
+                                 const calendar::Calendar* calendar,
+                                 const model::Workflow** last) {
+  const model::Workflow* current = &first;
+  CaseState state = NewCaseState(first.version, first.fields.size());
   for (const HistoryEntry& entry : history) {
     const std::string where = "history entry " + std::to_string(entry.seq);
-    StepResult result = Step(workflow, state, entry.input, StepClock{entry.at, calendar});
+    const model::Workflow& workflow = *current;
+    StepResult result;
+    const model::Workflow* next_version = current;
+    if (entry.input.kind == InputKind::kMigrate) {
+      Result<MigrationSpec> spec = ReadMigration(entry.input);
+      if (!spec.ok()) {
+        return Status(StatusCode::kFailedPrecondition, where + ": " + spec.status().message());
+      }
+      next_version = lookup ? lookup(spec->to) : nullptr;
+      if (next_version == nullptr) {
+        return Status(StatusCode::kFailedPrecondition,
+                      where + ": migrates to version " + spec->to + ", which is not available");
+      }
+      if (spec->from != workflow.VersionHex()) {
+        return Status(StatusCode::kFailedPrecondition,
+                      where + ": migrates from version " + spec->from + " but the case is on " +
+                          workflow.VersionHex());
+      }
+      result = Migrate(workflow, *next_version, state, spec->map, StepClock{entry.at, calendar});
+    } else {
+      result = Step(workflow, state, entry.input, StepClock{entry.at, calendar});
+    }
     if (result.rejection) {
       return Status(StatusCode::kFailedPrecondition, where + ": input rejected on replay: " +
                                                          result.rejection->code + ": " +
@@ -51,7 +81,9 @@ Result<CaseState> Replay(const model::Workflow& workflow, const std::vector<Hist
                         std::to_string(result.next.revision) + ")");
     }
     state = std::move(result.next);
+    current = next_version;
   }
+  if (last != nullptr) *last = current;
   return state;
 }
 

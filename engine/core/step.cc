@@ -276,6 +276,10 @@ bool Dispatch(StepContext& ctx, const Input& input) {
     }
     case InputKind::kChildDone:
       return HandleSystemEvent(ctx, "child.done");
+    case InputKind::kMigrate:
+      // Needs both versions: core::Migrate applies it (core/migration.h).
+      ctx.Fail("migration", "a migration is applied by core::Migrate, not by Step");
+      return false;
   }
   ctx.Fail("unknown-event", "unknown input kind");
   return false;

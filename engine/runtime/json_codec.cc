@@ -148,6 +148,7 @@ constexpr InputKindName kInputKinds[] = {
     {core::InputKind::kAdapterReply, "adapter-reply"},
     {core::InputKind::kAdapterFailed, "adapter-failed"},
     {core::InputKind::kChildDone, "child-done"},
+    {core::InputKind::kMigrate, "migrate"},
 };
 
 constexpr core::EffectKind kEffectKinds[] = {
