@@ -159,7 +159,8 @@ int RunServe(const ServeOptions& options) {
   }
 
   runtime::CaseRunner runner(&db, &registry, &clock, calendar.ok() ? &calendar.value() : nullptr);
-  web::Server server(*listen, &db, &registry, &runner);
+  web::Server server(*listen, &db, &registry, &runner, &clock,
+                     calendar.ok() ? &calendar.value() : nullptr);
   Status bound = server.Bind();
   if (!bound.ok()) {
     std::cerr << "zgtflow serve: " << bound.message() << "\n";
