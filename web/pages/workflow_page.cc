@@ -58,10 +58,10 @@ std::vector<std::string> LineDiff(const std::string& before, const std::string& 
     while (i < n || j < m) {
       if (i < n && j < m && a[i] == b[j]) {
         all.push_back("  " + a[i]); ++i; ++j;
-      } else if (j < m && (i == n || lcs[i][j + 1] >= lcs[i + 1][j])) {
-        all.push_back("+ " + b[j]); ++j;
+      } else if (i < n && (j == m || lcs[i + 1][j] >= lcs[i][j + 1])) {
+        all.push_back("- " + a[i]); ++i;  // Deletions before additions, as diff -u.
       } else {
-        all.push_back("- " + a[i]); ++i;
+        all.push_back("+ " + b[j]); ++j;
       }
     }
   }
