@@ -70,6 +70,15 @@ struct ServeOptions {
   std::string workflows_dir = "workflows";
   std::string listen = "127.0.0.1:8080";
   std::string calendars_dir;
+  // Delivery (cli/serve_outbox.h, docs/operations.md).
+  std::string node;             // Name in timer/outbox claims; "" = "<hostname>-<pid>".
+  int64_t timer_lease_ms = 30000;  // How long a timer claim keeps other nodes off it.
+  std::string routes;           // Notify routes JSON; "" = config/notify_routes.json.
+  std::string webhook_url;      // "" = no webhook channel.
+  std::string webhook_secret;   // "" = $ZGTFLOW_WEBHOOK_SECRET.
+  int64_t webhook_timeout_ms = 5000;
+  int outbox_attempts = 8;      // Dead letter after this many failed attempts.
+  int64_t outbox_backoff_ms = 1000;  // Wait after the first failure (doubles, with jitter).
 };
 CLI::App* AddServe(CLI::App& app, ServeOptions& options);
 int RunServe(const ServeOptions& options);

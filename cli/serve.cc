@@ -21,6 +21,7 @@
 #include "cli/commands.h"
 #include "cli/files.h"
 #include "cli/report.h"
+#include "cli/serve_outbox.h"
 #include "dsl/compile.h"
 #include "engine/runtime/case_runner.h"
 #include "engine/runtime/clock.h"
@@ -34,6 +35,7 @@ namespace {
 
 constexpr int64_t kTimerPeriodMs = 200;
 constexpr int64_t kTimerLeaseMs = 30000;
+constexpr int64_t kOutboxPeriodMs = 200;
 
 // Stored versions that DIR no longer holds, recompiled from their stored
 // text so the cases still on them keep running after a restart. Each is
@@ -93,6 +95,22 @@ CLI::App* AddServe(CLI::App& app, ServeOptions& options) {
                       "HOST:PORT to listen on (default 127.0.0.1:8080; port 0 = any free port)");
   command->add_option("--calendars", options.calendars_dir,
                       "Folder of calendar files (default: ./calendars, then the source tree's)");
+  command->add_option("--node", options.node,
+                      "Name of this process in timer and outbox claims (default HOSTNAME-PID)");
+  command->add_option("--timer-lease-ms", options.timer_lease_ms,
+                      "How long a timer claim keeps other nodes off it (default 30000)");
+  command->add_option("--routes", options.routes,
+                      "Notify routes, JSON role -> [channels] (default config/notify_routes.json)");
+  command->add_option("--webhook-url", options.webhook_url,
+                      "URL the webhook channel POSTs to (secret: $ZGTFLOW_WEBHOOK_SECRET)");
+  command->add_option("--webhook-secret", options.webhook_secret,
+                      "HMAC-SHA256 key of the webhook (prefer $ZGTFLOW_WEBHOOK_SECRET)");
+  command->add_option("--webhook-timeout-ms", options.webhook_timeout_ms,
+                      "Connect/read/write timeout of one webhook attempt (default 5000)");
+  command->add_option("--outbox-attempts", options.outbox_attempts,
+                      "Failed attempts before a delivery is dead-lettered (default 8)");
+  command->add_option("--outbox-backoff-ms", options.outbox_backoff_ms,
+                      "Wait after a first failed delivery, doubled each time (default 1000)");
   return command;
 }
 
@@ -159,6 +177,13 @@ int RunServe(const ServeOptions& options) {
   }
 
   runtime::CaseRunner runner(&db, &registry, &clock, calendar.ok() ? &calendar.value() : nullptr);
+  const std::string node = options.node.empty() ? DefaultNodeName() : options.node;
+  Result<std::unique_ptr<ServeOutbox>> outbox =
+      MakeServeOutbox(options, &db, &runner, &clock, node);
+  if (!outbox.ok()) {
+    std::cerr << "zgtflow serve: " << outbox.status().message() << "\n";
+    return 1;
+  }
   web::Server server(*listen, &db, &registry, &runner, &clock,
                      calendar.ok() ? &calendar.value() : nullptr);
   Status bound = server.Bind();
@@ -178,9 +203,13 @@ int RunServe(const ServeOptions& options) {
     }
   });
 
-  runtime::TimerWorker worker(&db, &runner, &clock, "serve-" + std::to_string(::getpid()),
-                              kTimerLeaseMs);
+  runtime::TimerWorker worker(&db, &runner, &clock, node,
+                              std::max<int64_t>(1, options.timer_lease_ms));
   worker.Start(kTimerPeriodMs);
+  (*outbox)->worker->Start(kOutboxPeriodMs);
+  std::cout << "zgtflow serve: node " << node << ", notify routes "
+            << ((*outbox)->routes_path.empty() ? "built-in (* -> log)" : (*outbox)->routes_path)
+            << std::endl;
 
   std::set<std::string> ids;
   for (const auto& workflow : compiled.workflows) ids.insert(workflow->id);
@@ -188,6 +217,7 @@ int RunServe(const ServeOptions& options) {
             << server.port() << " (store " << options.db << ")" << std::endl;
 
   Status served = server.Run();  // Returns after the requests in flight finished.
+  (*outbox)->worker->Stop();
   worker.Stop();
   done = true;
   waiter.join();
