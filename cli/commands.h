@@ -103,4 +103,42 @@ struct UserOptions {
 CLI::App* AddUser(CLI::App& app, UserOptions& options);
 int RunUser(const UserOptions& options);
 
+// `zgtflow deploy [--db URL] [--workflows DIR]`: stores DIR's new versions.
+struct DeployOptions {
+  std::string db = "sqlite:var/zgtflow.db";
+  std::string workflows_dir = "workflows";
+};
+CLI::App* AddDeploy(CLI::App& app, DeployOptions& options);
+int RunDeploy(const DeployOptions& options);
+
+// `zgtflow diff OLD NEW [--db URL] [--workflow ID] [--workflows DIR]`:
+// OLD/NEW are .flow files or WORKFLOW@VERSION (stored, with --db). Exit 0
+// same, 1 differences, 2 error.
+struct DiffOptions {
+  std::string old_ref;
+  std::string new_ref;
+  std::string db;                    // "" = no store (files only, no running cases).
+  std::string workflow;              // "" = the file's first workflow.
+  std::string workflows_dir = "workflows";
+};
+CLI::App* AddDiff(CLI::App& app, DiffOptions& options);
+int RunDiff(const DiffOptions& options);
+
+// `zgtflow migrate --db URL --workflow ID --from V --to V [--map OLD=NEW …]
+// [--case ID …] [--dry-run]`: moves running cases to another version.
+struct MigrateOptions {
+  std::string db = "sqlite:var/zgtflow.db";
+  std::string workflow;
+  std::string from;
+  std::string to;
+  std::vector<std::string> maps;     // "OLD=NEW".
+  std::vector<std::string> cases;    // Empty = every running case on `from`.
+  bool dry_run = false;
+  std::string actor = "management_unit";
+  std::string workflows_dir = "workflows";
+  std::string calendars_dir;
+};
+CLI::App* AddMigrate(CLI::App& app, MigrateOptions& options);
+int RunMigrate(const MigrateOptions& options);
+
 }  // namespace zgtflow::cli

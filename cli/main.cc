@@ -26,6 +26,9 @@ int Main(int argc, char** argv) {
   TestOptions test;
   AuditOptions audit;
   ServeOptions serve;
+  DeployOptions deploy;
+  DiffOptions diff;
+  MigrateOptions migrate;
   CLI::App* check_cmd = AddCheck(app, check);
   CLI::App* fmt_cmd = AddFmt(app, fmt);
   CLI::App* graph_cmd = AddGraph(app, graph);
@@ -33,6 +36,9 @@ int Main(int argc, char** argv) {
   CLI::App* test_cmd = AddTest(app, test);
   CLI::App* audit_cmd = AddAudit(app, audit);
   CLI::App* serve_cmd = AddServe(app, serve);
+  CLI::App* deploy_cmd = AddDeploy(app, deploy);
+  CLI::App* diff_cmd = AddDiff(app, diff);
+  CLI::App* migrate_cmd = AddMigrate(app, migrate);
   TokenOptions token;
   UserOptions user;
   CLI::App* token_cmd = AddToken(app, token);
@@ -41,7 +47,7 @@ int Main(int argc, char** argv) {
   // CLI11 reports a mistyped subcommand as a missing one; name it instead.
   bool known = false;
   for (const CLI::App* command : {check_cmd, fmt_cmd, graph_cmd, eval_cmd, test_cmd, audit_cmd,
-                                 serve_cmd}) {
+                                 serve_cmd, deploy_cmd, diff_cmd, migrate_cmd}) {
     if (argc > 1 && command->check_name(argv[1])) known = true;
   }
   for (const CLI::App* command : {token_cmd, user_cmd}) {
@@ -80,6 +86,9 @@ int Main(int argc, char** argv) {
   if (test_cmd->parsed()) return RunTest(test);
   if (audit_cmd->parsed()) return RunAudit(audit);
   if (serve_cmd->parsed()) return RunServe(serve);
+  if (deploy_cmd->parsed()) return RunDeploy(deploy);
+  if (diff_cmd->parsed()) return RunDiff(diff);
+  if (migrate_cmd->parsed()) return RunMigrate(migrate);
   if (token_cmd->parsed()) return RunToken(token);
   if (user_cmd->parsed()) return RunUser(user);
   std::cerr << app.help();

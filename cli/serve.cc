@@ -1,7 +1,9 @@
 // `zgtflow serve [--db URL] [--workflows DIR] [--listen HOST:PORT] [--calendars DIR]`:
 // opens the store, deploys DIR's workflows (and recompiles older stored
 // versions that running cases still use), runs the timer worker and the HTTP
-// server until SIGINT/SIGTERM, then shuts down gracefully (exit 0).
+// server until SIGINT/SIGTERM, then shuts down gracefully (exit 0). SIGHUP
+// and POST /api/admin/reload deploy DIR again; the store's definitions are
+// polled so versions deployed elsewhere (`zgtflow deploy`) are followed.
 #include <pthread.h>
 #include <signal.h>
 #include <time.h>
@@ -10,12 +12,16 @@
 #include <atomic>
 #include <iostream>
 #include <map>
+#include <mutex>
 #include <memory>
 #include <set>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <utility>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "cli/calendar_loader.h"
 #include "cli/commands.h"
@@ -26,6 +32,8 @@
 #include "engine/runtime/case_runner.h"
 #include "engine/runtime/clock.h"
 #include "engine/runtime/definition_registry.h"
+#include "engine/runtime/definition_sync.h"
+#include "engine/runtime/polling_loop.h"
 #include "engine/runtime/timer_worker.h"
 #include "engine/store/open/open_store.h"
 #include "web/server.h"
@@ -35,6 +43,9 @@ namespace {
 
 constexpr int64_t kTimerPeriodMs = 200;
 constexpr int64_t kTimerLeaseMs = 30000;
+// How often the store's definitions are read again, so that a version
+// another node (or `zgtflow deploy`) stored reaches this one.
+constexpr int64_t kDefinitionPollMs = 2000;
 constexpr int64_t kOutboxPeriodMs = 200;
 
 // Stored versions that DIR no longer holds, recompiled from their stored
@@ -123,6 +134,7 @@ int RunServe(const ServeOptions& options) {
   sigemptyset(&signals);
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGHUP);  // Reload the workflows (see Reload below).
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   Result<web::ServerOptions> listen = web::ParseListen(options.listen);
@@ -176,6 +188,75 @@ int RunServe(const ServeOptions& options) {
     return 1;
   }
 
+  // Versions (issue 5): the store's definitions table is shared by every
+  // node; each id's most recently deployed version is the one new cases use.
+  runtime::DefinitionSync sync(&db, &registry);
+  std::mutex workflows_mutex;  // Guards the two below (reload vs poll).
+  std::vector<dsl::SourceFile> current_sources = sources;
+  std::vector<std::shared_ptr<const model::Workflow>> current_workflows = compiled.workflows;
+  auto sync_now = [&](const char* why) -> Result<runtime::SyncReport> {
+    std::vector<dsl::SourceFile> context;
+    std::vector<std::shared_ptr<const model::Workflow>> known;
+    {
+      std::lock_guard<std::mutex> lock(workflows_mutex);
+      context = current_sources;
+      known = current_workflows;
+    }
+    Result<runtime::SyncReport> report = sync.Sync(context, known);
+    if (!report.ok()) {
+      std::cerr << "zgtflow serve: " << why << ": " << report.status().message() << std::endl;
+      return report;
+    }
+    for (const std::string& warning : report->warnings) {
+      std::cerr << "zgtflow serve: warning: " << warning << std::endl;
+    }
+    for (const std::string& newest : report->newest) {
+      std::cout << "zgtflow serve: new cases start on " << newest << " (" << why << ")" << std::endl;
+    }
+    return report;
+  };
+  // Reload (SIGHUP, POST /api/admin/reload): deploy the workflows folder
+  // again (refused as a whole when a file has an error), then follow the
+  // store. The answer is a JSON object for the admin endpoint.
+  auto reload = [&]() -> Result<std::string> {
+    Result<std::vector<std::string>> paths = ExpandPaths({options.workflows_dir}, ".flow");
+    if (!paths.ok()) return paths.status();
+    std::vector<dsl::SourceFile> files;
+    for (const std::string& path : *paths) {
+      Result<dsl::SourceFile> source = ReadSource(path);
+      if (!source.ok()) return Status::InvalidArgument(path + ": " + source.status().message());
+      files.push_back(std::move(source).value());
+    }
+    dsl::CompileResult recompiled = dsl::Compile(files);
+    std::ostringstream diagnostics;
+    if (PrintDiagnostics(recompiled.diagnostics, diagnostics).errors > 0 || !recompiled.ok()) {
+      return Status::InvalidArgument("the workflows of " + options.workflows_dir +
+                                     " do not compile; nothing was reloaded\n" +
+                                     diagnostics.str());
+    }
+    Result<std::vector<runtime::DeployedVersion>> stored =
+        runtime::StoreVersions(db, recompiled.workflows, clock.NowMs());
+    if (!stored.ok()) return stored.status();
+    {
+      std::lock_guard<std::mutex> lock(workflows_mutex);
+      current_sources = files;
+      current_workflows = recompiled.workflows;
+    }
+    Result<runtime::SyncReport> report = sync_now("reload");
+    if (!report.ok()) return report.status();
+    nlohmann::json out = {{"deployed", nlohmann::json::array()},
+                          {"newest", report->newest},
+                          {"loaded", report->loaded},
+                          {"warnings", report->warnings}};
+    for (const runtime::DeployedVersion& version : *stored) {
+      out["deployed"].push_back({{"workflow", version.workflow},
+                                 {"version", version.version},
+                                 {"new", version.is_new}});
+    }
+    return out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  };
+  if (!sync_now("start").ok()) return 1;
+
   runtime::CaseRunner runner(&db, &registry, &clock, calendar.ok() ? &calendar.value() : nullptr);
   const std::string node = options.node.empty() ? DefaultNodeName() : options.node;
   Result<std::unique_ptr<ServeOutbox>> outbox =
@@ -186,6 +267,7 @@ int RunServe(const ServeOptions& options) {
   }
   web::Server server(*listen, &db, &registry, &runner, &clock,
                      calendar.ok() ? &calendar.value() : nullptr);
+  server.SetReload(reload);
   Status bound = server.Bind();
   if (!bound.ok()) {
     std::cerr << "zgtflow serve: " << bound.message() << "\n";
@@ -196,7 +278,17 @@ int RunServe(const ServeOptions& options) {
   std::thread waiter([&] {
     timespec period{0, 100 * 1000 * 1000};
     while (!done) {
-      if (sigtimedwait(&signals, nullptr, &period) > 0) {
+      const int got = sigtimedwait(&signals, nullptr, &period);
+      if (got == SIGHUP) {
+        Result<std::string> reloaded = reload();
+        if (!reloaded.ok()) {
+          std::cerr << "zgtflow serve: reload: " << reloaded.status().message() << std::endl;
+        } else {
+          std::cout << "zgtflow serve: reloaded " << *reloaded << std::endl;
+        }
+        continue;
+      }
+      if (got > 0) {
         server.Stop();
         return;
       }
@@ -206,6 +298,11 @@ int RunServe(const ServeOptions& options) {
   runtime::TimerWorker worker(&db, &runner, &clock, node,
                               std::max<int64_t>(1, options.timer_lease_ms));
   worker.Start(kTimerPeriodMs);
+  runtime::PollingLoop definition_poll;
+  definition_poll.Start(kDefinitionPollMs, 1, [&](int) -> Result<int> {
+    sync_now("deployed elsewhere");
+    return 0;
+  });
   (*outbox)->worker->Start(kOutboxPeriodMs);
   std::cout << "zgtflow serve: node " << node << ", notify routes "
             << ((*outbox)->routes_path.empty() ? "built-in (* -> log)" : (*outbox)->routes_path)
@@ -218,6 +315,7 @@ int RunServe(const ServeOptions& options) {
 
   Status served = server.Run();  // Returns after the requests in flight finished.
   (*outbox)->worker->Stop();
+  definition_poll.Stop();
   worker.Stop();
   done = true;
   waiter.join();
