@@ -30,6 +30,8 @@
 #include "cli/serve_outbox.h"
 #include "dsl/compile.h"
 #include "engine/runtime/case_runner.h"
+#include "engine/runtime/commit_batcher.h"
+#include "engine/runtime/follow_up_worker.h"
 #include "engine/runtime/clock.h"
 #include "engine/runtime/definition_registry.h"
 #include "engine/runtime/definition_sync.h"
@@ -257,7 +259,13 @@ int RunServe(const ServeOptions& options) {
   };
   if (!sync_now("start").ok()) return 1;
 
-  runtime::CaseRunner runner(&db, &registry, &clock, calendar.ok() ? &calendar.value() : nullptr);
+  // Group commit: steps of concurrent requests share one transaction (one
+  // WAL flush); each request is answered after its own commit.
+  runtime::CommitBatcher batcher(&db);
+  runtime::CaseRunner::Options runner_options;
+  runner_options.batcher = &batcher;
+  runtime::CaseRunner runner(&db, &registry, &clock, calendar.ok() ? &calendar.value() : nullptr,
+                             runner_options);
   const std::string node = options.node.empty() ? DefaultNodeName() : options.node;
   Result<std::unique_ptr<ServeOutbox>> outbox =
       MakeServeOutbox(options, &db, &runner, &clock, node);
@@ -298,6 +306,14 @@ int RunServe(const ServeOptions& options) {
   runtime::TimerWorker worker(&db, &runner, &clock, node,
                               std::max<int64_t>(1, options.timer_lease_ms));
   worker.Start(kTimerPeriodMs);
+  // Follow-ups (child starts, child.done, send … matching) that a crash left
+  // after their step's commit: all of them now, then every few seconds.
+  runtime::FollowUpWorker follow_ups(&runner, &clock, "serve-" + std::to_string(::getpid()),
+                                     /*lease_ms=*/60000, /*grace_ms=*/10000);
+  if (Result<int> recovered = follow_ups.RecoverAll(10000); !recovered.ok()) {
+    std::cerr << "zgtflow serve: follow-ups: " << recovered.status().message() << std::endl;
+  }
+  follow_ups.Start(/*period_ms=*/5000);
   runtime::PollingLoop definition_poll;
   definition_poll.Start(kDefinitionPollMs, 1, [&](int) -> Result<int> {
     sync_now("deployed elsewhere");
@@ -316,6 +332,7 @@ int RunServe(const ServeOptions& options) {
   Status served = server.Run();  // Returns after the requests in flight finished.
   (*outbox)->worker->Stop();
   definition_poll.Stop();
+  follow_ups.Stop();
   worker.Stop();
   done = true;
   waiter.join();

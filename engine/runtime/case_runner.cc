@@ -165,20 +165,22 @@ Result<CaseView> CaseRunner::Create(const std::string& workflow_id, const std::s
   input.actor_party = party;
   std::vector<FollowUp> follow_ups;
   Result<CaseView> view =
-      CreateOne(*workflow, std::move(input), PartiesJson(parties), "", case_id, &follow_ups);
+      CreateOne(*workflow, std::move(input), PartiesJson(parties), "", case_id, "", &follow_ups);
   if (!view.ok()) return view;
   CaseView out = std::move(view).value();
-  Drain(std::move(follow_ups), &out);
+  // Without run_follow_ups they wait for RunPendingFollowUps, as after a crash.
+  if (options_.run_follow_ups) Drain(std::move(follow_ups), &out);
   return out;
 }
 
 Result<CaseView> CaseRunner::Submit(const std::string& case_id, core::Input input,
                                     std::optional<int64_t> expected_revision) {
   std::vector<FollowUp> follow_ups;
-  Result<CaseView> view = SubmitOne(case_id, std::move(input), expected_revision, &follow_ups);
+  Result<CaseView> view = SubmitOne(case_id, std::move(input), expected_revision, "", &follow_ups);
   if (!view.ok()) return view;
   CaseView out = std::move(view).value();
-  Drain(std::move(follow_ups), &out);
+  // Without run_follow_ups they wait for RunPendingFollowUps, as after a crash.
+  if (options_.run_follow_ups) Drain(std::move(follow_ups), &out);
   return out;
 }
 
@@ -202,6 +204,7 @@ Result<CaseView> CaseRunner::Load(const std::string& case_id) {
 Result<CaseView> CaseRunner::CreateOne(std::shared_ptr<const model::Workflow> workflow,
                                        core::Input input, const std::string& parties_json,
                                        const std::string& parent_id, const std::string& case_id,
+                                       const std::string& follow_up_done,
                                        std::vector<FollowUp>* follow_ups) {
   const core::CaseState fresh = core::NewCaseState(workflow->version, workflow->fields.size());
   const int64_t now_ms = clock_->NowMs();
@@ -225,26 +228,41 @@ Result<CaseView> CaseRunner::CreateOne(std::shared_ptr<const model::Workflow> wo
   store::StepCommit commit;
   Status status = BuildCommit(*workflow, fresh, result, *answered, now_ms, nullptr, id, parent_id,
                               parties_json, "", &commit);
-  if (status.ok()) status = store_->CommitStep(commit);
+  commit.follow_up_done = follow_up_done;
+  std::vector<FollowUp> planned;
+  if (status.ok()) status = PlanFollowUps(commit.case_row, result.effects, now_ms, &planned, &commit);
+  if (status.ok()) status = CommitOne(commit);
   if (!status.ok()) return status;
   view.row = std::move(commit.case_row);
+  view.row.last_hash = commit.history.hash;
   view.state = std::move(result.next);
   view.effects = std::move(result.effects);
-  status = QueueFollowUps(view, follow_ups);
-  if (!status.ok()) view.follow_up_errors.push_back(status.message());
+  Remember(view);
+  for (FollowUp& work : planned) follow_ups->push_back(std::move(work));
   return view;
 }
 
 Result<CaseView> CaseRunner::SubmitOne(const std::string& case_id, core::Input input,
                                        std::optional<int64_t> expected_revision,
+                                       const std::string& follow_up_done,
                                        std::vector<FollowUp>* follow_ups) {
   const int64_t now_ms = clock_->NowMs();
   const int attempts = expected_revision ? 1 : std::max(1, options_.max_attempts);
   Status last = Conflict("case " + case_id + " changed under every attempt");
+  bool use_cache = !expected_revision;
   for (int attempt = 0; attempt < attempts; ++attempt) {
-    Result<CaseView> loaded = Load(case_id);
-    if (!loaded.ok()) return loaded.status();
-    CaseView view = std::move(loaded).value();
+    // The first attempt may start from the cache; a retry reads the store.
+    std::optional<CaseView> cached;
+    if (attempt == 0 && use_cache) cached = Cached(case_id);
+    const bool from_cache = cached.has_value();
+    CaseView view;
+    if (cached) {
+      view = std::move(*cached);
+    } else {
+      Result<CaseView> loaded = Load(case_id);
+      if (!loaded.ok()) return loaded.status();
+      view = std::move(loaded).value();
+    }
     if (expected_revision && view.row.revision != *expected_revision) {
       return Conflict("case " + case_id + " is at revision " + std::to_string(view.row.revision) +
                       ", not " + std::to_string(*expected_revision));
@@ -259,32 +277,54 @@ Result<CaseView> CaseRunner::SubmitOne(const std::string& case_id, core::Input i
     core::StepResult result = core::Step(*view.workflow, view.state, *answered,
                                          core::StepClock{calendar::Instant{now_ms}, calendar_});
     if (result.rejection) {
+      if (from_cache) {
+        // Refused by a cached view another writer may have made stale (a
+        // migration, another node): only the stored case may refuse.
+        Forget(case_id);
+        use_cache = false;
+        --attempt;
+        continue;
+      }
       view.rejection = std::move(result.rejection);
       return view;
     }
-    // The chain's previous link. A history longer than the row's revision
-    // means another step committed between the two reads: a conflict.
-    Result<std::vector<store::HistoryRow>> history = store_->GetHistory(case_id);
-    if (!history.ok()) return history.status();
-    if (static_cast<int64_t>(history->size()) != view.row.revision) {
-      last = Conflict("case " + case_id + " changed while it was read");
-      continue;
+    // The chain's previous link is on the row (CaseRow::last_hash), read in
+    // one piece with the revision: no history read. A row without it (none
+    // after migration 3 filled them) falls back to the history's last entry.
+    std::string prev_hash = view.row.last_hash;
+    if (prev_hash.empty() && view.row.revision > 0) {
+      Result<std::vector<store::HistoryRow>> history = store_->GetHistory(case_id);
+      if (!history.ok()) return history.status();
+      if (static_cast<int64_t>(history->size()) != view.row.revision) {
+        last = Conflict("case " + case_id + " changed while it was read");
+        continue;
+      }
+      if (!history->empty()) prev_hash = history->back().hash;
     }
-    const std::string prev_hash = history->empty() ? "" : history->back().hash;
     store::StepCommit commit;
     Status status = BuildCommit(*view.workflow, view.state, result, *answered, now_ms, &view.row,
                                 case_id, "", "", prev_hash, &commit);
-    if (status.ok()) status = store_->CommitStep(commit);
+    commit.follow_up_done = follow_up_done;
+    std::vector<FollowUp> planned;
+    if (status.ok()) {
+      status = PlanFollowUps(commit.case_row, result.effects, now_ms, &planned, &commit);
+    }
+    if (status.ok()) status = CommitOne(commit);
     if (status.code() == StatusCode::kConflict) {
+      Forget(case_id);
       last = status;
       continue;
     }
-    if (!status.ok()) return status;
+    if (!status.ok()) {
+      Forget(case_id);
+      return status;
+    }
     view.row = std::move(commit.case_row);
+    view.row.last_hash = commit.history.hash;
     view.state = std::move(result.next);
     view.effects = std::move(result.effects);
-    status = QueueFollowUps(view, follow_ups);
-    if (!status.ok()) view.follow_up_errors.push_back(status.message());
+    Remember(view);
+    for (FollowUp& work : planned) follow_ups->push_back(std::move(work));
     return view;
   }
   return last;
@@ -317,29 +357,31 @@ Result<core::Input> CaseRunner::Answered(const model::Workflow& workflow,
   return input;
 }
 
-Status CaseRunner::QueueFollowUps(const CaseView& view, std::vector<FollowUp>* follow_ups) {
-  for (const core::Effect& effect : view.effects) {
+Status CaseRunner::PlanFollowUps(const store::CaseRow& row,
+                                 const std::vector<core::Effect>& effects, int64_t now_ms,
+                                 std::vector<FollowUp>* planned, store::StepCommit* commit) {
+  for (const core::Effect& effect : effects) {
     switch (effect.kind) {
       case core::EffectKind::kStartChild: {
         FollowUp start;
         start.kind = FollowUp::Kind::kStartChild;
-        start.case_id = view.row.id + "." + std::to_string(effect.child_index + 1);
+        start.case_id = row.id + "." + std::to_string(effect.child_index + 1);
         start.workflow = effect.workflow;
-        start.parent_id = view.row.id;
+        start.parent_id = row.id;
         for (const auto& [field, value] : effect.data) start.input.payload[field] = value;
         start.input.kind = core::InputKind::kStart;
-        start.input.actor_party = view.row.id;
-        follow_ups->push_back(std::move(start));
+        start.input.actor_party = row.id;
+        planned->push_back(std::move(start));
         break;
       }
       case core::EffectKind::kCompleted: {
-        if (view.row.parent_id.empty()) break;
+        if (row.parent_id.empty()) break;
         FollowUp done;
-        done.case_id = view.row.parent_id;
+        done.case_id = row.parent_id;
         done.input.kind = core::InputKind::kChildDone;
-        done.input.event = view.row.workflow;
-        done.input.child_id = view.row.id;
-        follow_ups->push_back(std::move(done));
+        done.input.event = row.workflow;
+        done.input.child_id = row.id;
+        planned->push_back(std::move(done));
         break;
       }
       case core::EffectKind::kSendToCases: {
@@ -349,6 +391,15 @@ Status CaseRunner::QueueFollowUps(const CaseView& view, std::vector<FollowUp>* f
         Result<std::vector<store::CaseRow>> rows = store_->ListCases(filter);
         if (!rows.ok()) return rows.status();
         std::vector<store::CaseRow> receivers = std::move(rows).value();
+        // The sender as this step leaves it (it is not committed yet).
+        bool sender_listed = false;
+        for (store::CaseRow& receiver : receivers) {
+          if (receiver.id == row.id) {
+            receiver = row;
+            sender_listed = true;
+          }
+        }
+        if (!sender_listed && row.workflow == effect.workflow) receivers.push_back(row);
         // Oldest first, as the scenario runner delivers in case order.
         std::sort(receivers.begin(), receivers.end(),
                   [](const store::CaseRow& a, const store::CaseRow& b) {
@@ -365,8 +416,8 @@ Status CaseRunner::QueueFollowUps(const CaseView& view, std::vector<FollowUp>* f
           FollowUp send;
           send.case_id = receiver.id;
           send.input = core::Input::Event(effect.text, effect.role, payload);
-          send.input.actor_party = view.row.id;
-          follow_ups->push_back(std::move(send));
+          send.input.actor_party = row.id;
+          planned->push_back(std::move(send));
         }
         break;
       }
@@ -374,7 +425,89 @@ Status CaseRunner::QueueFollowUps(const CaseView& view, std::vector<FollowUp>* f
         break;
     }
   }
+  int n = 0;
+  for (FollowUp& work : *planned) {
+    work.key = row.id + ":" + std::to_string(row.revision) + ":" + std::to_string(n++);
+    store::FollowUpRow out;
+    out.key = work.key;
+    out.case_id = row.id;
+    out.kind = work.kind == FollowUp::Kind::kStartChild ? "start_child" : "submit";
+    out.target = work.case_id;
+    out.workflow = work.workflow;
+    out.input = EncodeInput(work.input);
+    out.created_at_ms = now_ms;
+    commit->follow_ups.push_back(std::move(out));
+  }
   return Status::Ok();
+}
+
+std::optional<CaseView> CaseRunner::Cached(const std::string& case_id) {
+  if (options_.case_cache == 0) return std::nullopt;
+  std::lock_guard<std::mutex> lock(cache_mutex_);
+  auto found = cache_.find(case_id);
+  if (found == cache_.end()) return std::nullopt;
+  return found->second;
+}
+
+void CaseRunner::Remember(const CaseView& view) {
+  if (options_.case_cache == 0) return;
+  CaseView kept;
+  kept.row = view.row;
+  kept.state = view.state;
+  kept.workflow = view.workflow;
+  std::lock_guard<std::mutex> lock(cache_mutex_);
+  // Full: make room by dropping an arbitrary entry (a miss only costs a read).
+  if (cache_.size() >= options_.case_cache && !cache_.count(view.row.id)) cache_.erase(cache_.begin());
+  cache_[view.row.id] = std::move(kept);
+}
+
+void CaseRunner::Forget(const std::string& case_id) {
+  if (options_.case_cache == 0) return;
+  std::lock_guard<std::mutex> lock(cache_mutex_);
+  cache_.erase(case_id);
+}
+
+Status CaseRunner::CommitOne(store::StepCommit& commit) {
+  if (options_.batcher != nullptr) return options_.batcher->Commit(commit);
+  return store_->CommitStep(commit);
+}
+
+void CaseRunner::Drop(const std::string& key, CaseView* view) {
+  Status dropped = store_->DropFollowUp(key);
+  if (!dropped.ok()) view->follow_up_errors.push_back("follow-up " + key + ": " + dropped.message());
+}
+
+void CaseRunner::RunFollowUp(const store::FollowUpRow& row, std::vector<std::string>* errors) {
+  CaseView scratch;
+  Result<core::Input> input = DecodeInput(row.input);
+  if (!input.ok()) {
+    // A row this runtime cannot read would come back forever: dropped, said.
+    scratch.follow_up_errors.push_back("follow-up " + row.key + " has a bad input: " +
+                                       input.status().message());
+    Drop(row.key, &scratch);
+  } else {
+    FollowUp work;
+    work.kind = row.kind == "start_child" ? FollowUp::Kind::kStartChild : FollowUp::Kind::kSubmit;
+    work.key = row.key;
+    work.case_id = row.target;
+    work.input = std::move(input).value();
+    work.workflow = row.workflow;
+    work.parent_id = row.case_id;
+    Drain({std::move(work)}, &scratch);
+  }
+  if (errors != nullptr) {
+    for (std::string& error : scratch.follow_up_errors) errors->push_back(std::move(error));
+  }
+}
+
+Result<int> CaseRunner::RunPendingFollowUps(const std::string& node, int64_t created_before_ms,
+                                            int64_t lease_ms, int limit,
+                                            std::vector<std::string>* errors) {
+  Result<std::vector<store::FollowUpRow>> rows =
+      store_->ClaimFollowUps(node, created_before_ms, clock_->NowMs(), lease_ms, limit);
+  if (!rows.ok()) return rows.status();
+  for (const store::FollowUpRow& row : *rows) RunFollowUp(row, errors);
+  return static_cast<int>(rows->size());
 }
 
 void CaseRunner::Drain(std::vector<FollowUp> queue, CaseView* view) {
@@ -399,14 +532,17 @@ void CaseRunner::Drain(std::vector<FollowUp> queue, CaseView* view) {
         parties = parent->parties;
       }
       Result<CaseView> created =
-          CreateOne(*child, work.input, parties, work.parent_id, work.case_id, &queue);
+          CreateOne(*child, work.input, parties, work.parent_id, work.case_id, work.key, &queue);
       if (!created.ok()) {
-        // kConflict: the child exists already (the start was carried out before).
-        if (created.status().code() != StatusCode::kConflict) {
+        const StatusCode code = created.status().code();
+        if (code == StatusCode::kConflict) {
+          Drop(work.key, view);  // The child exists already: the start was carried out.
+        } else if (code != StatusCode::kFailedPrecondition) {  // Not: carried out meanwhile.
           view->follow_up_errors.push_back("child case " + work.case_id + ": " +
                                            created.status().message());
         }
       } else if (created->rejection) {
+        Drop(work.key, view);
         view->follow_up_errors.push_back("child case " + work.case_id + " refused its start: " +
                                          created->rejection->code + ": " +
                                          created->rejection->message);
@@ -417,11 +553,16 @@ void CaseRunner::Drain(std::vector<FollowUp> queue, CaseView* view) {
       }
       continue;
     }
-    Result<CaseView> submitted = SubmitOne(work.case_id, work.input, std::nullopt, &queue);
-    // A refusal is ignored: a parent need not wait for its children, and a
-    // case that `send` reaches may have moved on.
+    Result<CaseView> submitted = SubmitOne(work.case_id, work.input, std::nullopt, work.key, &queue);
+    // A refusal is ignored (its row dropped): a parent need not wait for its
+    // children, and a case that `send` reaches may have moved on.
     if (!submitted.ok()) {
-      view->follow_up_errors.push_back("case " + work.case_id + ": " + submitted.status().message());
+      if (submitted.status().code() != StatusCode::kFailedPrecondition) {
+        view->follow_up_errors.push_back("case " + work.case_id + ": " +
+                                         submitted.status().message());
+      }
+    } else if (submitted->rejection) {
+      Drop(work.key, view);
     } else {
       for (std::string& error : submitted.value().follow_up_errors) {
         view->follow_up_errors.push_back(std::move(error));

@@ -22,7 +22,9 @@
 //   workflow, operation, arguments, call_id}. Idempotency key
 //   "<case>:<seq>:<n>" (n counts the step's outbox rows from 0). kRecord
 //   stays in the history only.
-// - Follow-ups run after the commit, in order, each its own step:
+// - Follow-ups are planned before the commit and written with it as
+//   store::FollowUpRow (key "<case>:<seq>:<n>"), then run after the commit,
+//   in order, each its own step:
 //   kStartChild creates case "<parent id>.<child_index + 1>" (deterministic,
 //   so a repeated start is a kConflict that is ignored) with parent_id set,
 //   started by the child workflow's first start role, actor_party = parent;
@@ -30,8 +32,15 @@
 //   parent; kSendToCases submits the event to every case of the workflow
 //   whose field equals the value. Refusals of follow-ups are ignored (as
 //   engine/scenario/case_set does); their other failures are listed in
-//   CaseView::follow_up_errors. A crash between the commit and a follow-up
-//   loses that follow-up (not yet recovered from the history; see report).
+//   CaseView::follow_up_errors. The step carrying a follow-up out names its
+//   key in StepCommit::follow_up_done, so the row goes in that step's
+//   transaction and a second run is refused by the store (ignored here). A
+//   refused follow-up, or a child that exists already, drops its row. Rows
+//   left by a crash between the commit and the follow-up (or by a failure)
+//   are carried out by RunPendingFollowUps (FollowUpWorker: at serve start
+//   and periodically, on any node, under a lease), exactly once.
+//   `send … matching` receivers are chosen before the commit (the sender's
+//   own row as the step leaves it).
 // - case_in(…) queries are answered from the store (ListCases by workflow
 //   and state, then the field compared by display value) and recorded in the
 //   input's facts, so Replay needs no store.
@@ -40,6 +49,8 @@
 
 #include <cstdint>
 #include <map>
+#include <mutex>
+#include <unordered_map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -53,6 +64,7 @@
 #include "engine/core/rejection.h"
 #include "engine/model/workflow.h"
 #include "engine/runtime/clock.h"
+#include "engine/runtime/commit_batcher.h"
 #include "engine/runtime/definition_registry.h"
 #include "engine/store/store.h"
 
@@ -78,6 +90,17 @@ class CaseRunner {
   struct Options {
     int max_attempts = 5;           // CommitStep attempts on kConflict without expected_revision.
     size_t max_follow_ups = 10000;  // Bound on inputs following from one input.
+    // false: follow-ups are only written with their step and left to
+    // RunPendingFollowUps (what a crash right after the commit leaves).
+    bool run_follow_ups = true;
+    // Not null: every commit goes through this group-commit batcher (not
+    // owned; outlives the runner), so concurrent calls share transactions.
+    CommitBatcher* batcher = nullptr;
+    // Cases kept decoded after their last step here, so that the next step
+    // of one needs no read (0: none). A cached case another node changed
+    // meanwhile fails its commit's revision check and is read again; a
+    // Submit with an expected_revision always reads the store.
+    size_t case_cache = 10000;
   };
 
   // None owned; all outlive the runner. `calendar` may be null (working days fail).
@@ -103,9 +126,23 @@ class CaseRunner {
   // The stored case, decoded.
   Result<CaseView> Load(const std::string& case_id);
 
+  // Recovery: claims up to `limit` pending follow-ups created at or before
+  // `created_before_ms` (for `node`, lease `lease_ms` from the clock's now)
+  // and carries each out as the runner does after a commit. One that was
+  // carried out meanwhile is ignored. Returns how many were claimed; their
+  // failures (not refusals) are appended to `errors` when given, and leave
+  // the row pending for a later pass.
+  Result<int> RunPendingFollowUps(const std::string& node, int64_t created_before_ms,
+                                  int64_t lease_ms, int limit,
+                                  std::vector<std::string>* errors = nullptr);
+  // Carries out one follow-up row (claimed or not) as RunPendingFollowUps
+  // does; a row carried out already is ignored.
+  void RunFollowUp(const store::FollowUpRow& row, std::vector<std::string>* errors = nullptr);
+
  private:
   struct FollowUp {
     enum class Kind { kStartChild, kSubmit } kind = Kind::kSubmit;
+    std::string key;                     // The FollowUpRow's key.
     std::string case_id;                 // kSubmit: the receiver; kStartChild: the child's id.
     core::Input input;
     std::string workflow;                // kStartChild.
@@ -114,18 +151,33 @@ class CaseRunner {
 
   Result<CaseView> CreateOne(std::shared_ptr<const model::Workflow> workflow, core::Input input,
                              const std::string& parties_json, const std::string& parent_id,
-                             const std::string& case_id, std::vector<FollowUp>* follow_ups);
+                             const std::string& case_id, const std::string& follow_up_done,
+                             std::vector<FollowUp>* follow_ups);
   Result<CaseView> SubmitOne(const std::string& case_id, core::Input input,
                              std::optional<int64_t> expected_revision,
-                             std::vector<FollowUp>* follow_ups);
+                             const std::string& follow_up_done, std::vector<FollowUp>* follow_ups);
   // Runs the queued follow-ups (and theirs) and notes failures in `view`.
   void Drain(std::vector<FollowUp> queue, CaseView* view);
   // The input with Input::facts answering the workflow's case_in queries.
   Result<core::Input> Answered(const model::Workflow& workflow, const core::CaseState& state,
                                core::Input input);
-  // Queues what the committed step's effects ask for after the commit.
-  Status QueueFollowUps(const CaseView& view, std::vector<FollowUp>* follow_ups);
+  // Plans what the step's effects ask for (`row`: the case as the step leaves
+  // it) into `planned` and `commit->follow_ups`, keyed "<case>:<seq>:<n>".
+  Status PlanFollowUps(const store::CaseRow& row, const std::vector<core::Effect>& effects,
+                       int64_t now_ms, std::vector<FollowUp>* planned,
+                       store::StepCommit* commit);
+  // Store::CommitStep, or through the batcher when the options name one.
+  Status CommitOne(store::StepCommit& commit);
+  // Drops a follow-up's row; a failure is noted in `view`.
+  void Drop(const std::string& key, CaseView* view);
 
+  // The case cache (Options::case_cache): the view after the last step.
+  std::optional<CaseView> Cached(const std::string& case_id);
+  void Remember(const CaseView& view);
+  void Forget(const std::string& case_id);
+
+  std::mutex cache_mutex_;
+  std::unordered_map<std::string, CaseView> cache_;  // Guarded by cache_mutex_.
   store::Store* store_;
   DefinitionRegistry* registry_;
   Clock* clock_;

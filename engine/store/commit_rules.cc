@@ -80,6 +80,16 @@ Status CheckStepCommit(const StepCommit& commit) {
       return Status::InvalidArgument("an outbox row belongs to another case", "case_id");
     }
   }
+  std::set<std::string> keys;
+  for (const FollowUpRow& follow_up : commit.follow_ups) {
+    if (!BelongsToCase(follow_up.case_id, row.id)) {
+      return Status::InvalidArgument("a follow-up belongs to another case", "case_id");
+    }
+    if (follow_up.key.empty()) return Status::InvalidArgument("a follow-up has no key", "key");
+    if (!keys.insert(follow_up.key).second) {
+      return Status::InvalidArgument("follow-up " + follow_up.key + " is added twice", "key");
+    }
+  }
   if (auto states = StateNamesOf(row.state); !states.ok()) return states.status();
   if (auto parties = PartiesOf(row.parties); !parties.ok()) return parties.status();
   return Status::Ok();

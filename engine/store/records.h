@@ -37,6 +37,10 @@ struct CaseRow {
   int64_t created_at_ms = 0;
   int64_t updated_at_ms = 0;
   std::optional<int64_t> next_due_ms;  // Earliest pending timer, for "overdue" lists.
+  // Hash of the case's newest history entry: the next entry's prev_hash, so a
+  // step needs no read of the history. Set by the store from history.hash at
+  // every commit (the value in a StepCommit is ignored).
+  std::string last_hash;
 };
 
 // One applied input. (case_id, seq) is unique; seq runs 1, 2, … without gaps.
@@ -79,6 +83,25 @@ struct OutboxRow {
   int64_t claimed_until_ms = 0;
 };
 
+// A follow-up input of a committed step (issue 5): a child case to start, a
+// child.done to a parent, one receiver of a `send … matching`. Written in the
+// step's transaction, carried out right after the commit by the runner, or by
+// the recovery pass (FollowUpWorker) when the process died first. The step
+// that carries it out names `key` in StepCommit::follow_up_done, which deletes
+// the row in that step's transaction: applied at most once, and at least once
+// while some node runs the recovery pass. `key` is unique.
+struct FollowUpRow {
+  std::string key;           // "<case>:<seq>:<n>", n counting the step's follow-ups from 0.
+  std::string case_id;       // The case whose step asked for it.
+  std::string kind;          // "start_child" or "submit".
+  std::string target;        // The receiving case (the child's id for start_child).
+  std::string workflow;      // start_child: the child's workflow id.
+  std::string input;         // core::Input as JSON (engine/runtime/json_codec).
+  int64_t created_at_ms = 0;
+  std::string claimed_by;    // Recovery claims, as timers: "" when unclaimed.
+  int64_t claimed_until_ms = 0;
+};
+
 // Everything one accepted step writes, committed in one transaction.
 struct StepCommit {
   CaseRow case_row;                // New values; case_row.revision is the revision after the step.
@@ -91,6 +114,12 @@ struct StepCommit {
   std::vector<uint32_t> cancel_timers;   // Timer ids of this case to delete.
   std::optional<uint32_t> fired_timer;   // The timer this step fired: deleted with the commit.
   std::vector<OutboxRow> outbox;
+  std::vector<FollowUpRow> follow_ups;   // Inserted, claims cleared.
+  // The key of the pending follow-up this step carries out ("" for none): it
+  // is deleted with the commit, and a commit naming one that is not pending
+  // (carried out already) is kFailedPrecondition and writes nothing (checked
+  // before the revision).
+  std::string follow_up_done;
 };
 
 // The status columns' text in every SQL backend ("running", "completed";

@@ -14,6 +14,17 @@
 //   no method throws.
 // Thread safety: every method may be called from several threads at once.
 //
+// Follow-ups and group commit (issue 5, durable runtime): see FollowUpRow
+// in records.h and the methods at the end. CommitSteps applies each commit
+// as CommitStep would — each atomic and revision-checked on its own, one
+// refused commit never undoing or blocking the others — inside as few
+// database transactions as the backend can (one on SQLite and PostgreSQL,
+// so one WAL flush for the batch); its i-th Status is the i-th commit's.
+// Several commits of one case in a batch apply in order. A failure of the
+// database itself fails every commit of the batch (nothing written).
+// Malformed commits also include: a follow-up row naming another case, an
+// empty or repeated follow-up key.
+//
 // Malformed commits (added by the store engineer; engine/store/commit_rules.h
 // checks the first group for every backend). CommitStep writes nothing and
 // returns:
@@ -32,7 +43,8 @@
 // Rows are stored as given, except: outbox ids are assigned (increasing),
 // claims of new timer and outbox rows are cleared, and the whole case row is
 // replaced on update. next_due_ms is the runtime's value; the store does not
-// derive it from the timers.
+// derive it from the timers. case_row.last_hash is stored as history.hash
+// (whatever the commit holds), so GetCase always gives the chain's last link.
 // Lists: CaseFilter::limit <= 0 means no limit. overdue=false selects cases
 // with no next_due_ms or next_due_ms >= now_ms. A lease has expired when
 // claimed_until_ms <= now_ms. ClaimOutbox orders by (next_attempt_at_ms, id);
@@ -93,6 +105,25 @@ class Store {
   virtual Status MarkFailed(int64_t outbox_id, const std::string& error, int64_t next_attempt_at_ms,
                             bool dead) = 0;
   virtual Result<std::vector<OutboxRow>> GetOutbox(const std::string& case_id) = 0;
+
+  // ---- group commit and follow-ups (issue 5, durable runtime) ----
+  // Not pure, so wrappers of a backend keep compiling; every backend
+  // overrides them (conformance suite). The default CommitSteps calls
+  // CommitStep once per commit; the other defaults answer kInternal.
+  virtual std::vector<Status> CommitSteps(const std::vector<StepCommit>& commits);
+  // Claims up to `limit` pending follow-ups created at or before
+  // `created_before_ms` that are unclaimed or whose claim expired (at
+  // `now_ms`), for `node` until now_ms + lease_ms, in (created_at_ms, key)
+  // order.
+  virtual Result<std::vector<FollowUpRow>> ClaimFollowUps(const std::string& node,
+                                                          int64_t created_before_ms,
+                                                          int64_t now_ms, int64_t lease_ms,
+                                                          int limit);
+  // Deletes a pending follow-up that ended without a step of its own (its
+  // input was refused, its child exists). An unknown key is not an error.
+  virtual Status DropFollowUp(const std::string& key);
+  // The pending follow-ups asked for by `case_id`'s steps, by key.
+  virtual Result<std::vector<FollowUpRow>> GetFollowUps(const std::string& case_id);
 
   // ---- principals and sessions (web/auth; added for issue 6) ----
   // Not pure so that wrappers written before them keep compiling; every

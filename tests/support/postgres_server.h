@@ -36,6 +36,9 @@ namespace zgtflow::testing {
 class PostgresServer {
  public:
   PostgresServer() { error_ = Launch(); }
+  // durable = true: PostgreSQL's default durability (fsync, synchronous_commit
+  // and full_page_writes on), for benchmarks (bench/durable_bench.cc).
+  explicit PostgresServer(bool durable) : durable_(durable) { error_ = Launch(); }
 
   ~PostgresServer() {
     if (started_) RunAsServerUser(PgCtl() + " -D " + Quote(data_dir_) + " -m immediate -w stop");
@@ -157,11 +160,15 @@ class PostgresServer {
 
   std::string PgCtl() const { return bin_dir_ + "/pg_ctl"; }
 
-  // Durability is off: a test server's data dies with it, and speed matters.
+  // Durability is off unless durable_: a test server's data dies with it,
+  // and speed matters.
   std::string ServerOptions() const {
     return "-p " + std::to_string(port_) + " -k " + temp_dir_ +
-           " -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off"
-           " -c full_page_writes=off -c max_connections=100";
+           " -c listen_addresses=127.0.0.1" +
+           (durable_ ? std::string(" -c fsync=on -c synchronous_commit=on -c full_page_writes=on"
+                                       " -c max_wal_size=1GB")
+                     : std::string(" -c fsync=off -c synchronous_commit=off -c full_page_writes=off")) +
+           " -c max_connections=200";
   }
 
   // Runs a server binary from /tmp (the postgres user may not be able to read
@@ -244,6 +251,7 @@ class PostgresServer {
   std::string temp_dir_;
   std::string data_dir_;
   int port_ = 0;
+  bool durable_ = false;
   bool started_ = false;
   std::string error_;
 };

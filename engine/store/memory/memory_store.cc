@@ -43,13 +43,30 @@ Result<std::vector<DefinitionRow>> MemoryStore::ListDefinitions() {
 }
 
 Status MemoryStore::CommitStep(const StepCommit& commit) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return CommitLocked(commit);
+}
+
+std::vector<Status> MemoryStore::CommitSteps(const std::vector<StepCommit>& commits) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  std::vector<Status> out;
+  out.reserve(commits.size());
+  for (const StepCommit& commit : commits) out.push_back(CommitLocked(commit));
+  return out;
+}
+
+Status MemoryStore::CommitLocked(const StepCommit& commit) {
   if (Status status = CheckStepCommit(commit); !status.ok()) return status;
   const CaseRow& row = commit.case_row;
   // Parsed again (CheckStepCommit parsed them) to keep the rules in one place.
   std::vector<std::string> states = StateNamesOf(row.state).value();
   std::vector<std::string> parties = PartiesOf(row.parties).value();
+  // Checked before the revision, as the SQL stores delete the row first.
+  if (!commit.follow_up_done.empty() && !follow_ups_.count(commit.follow_up_done)) {
+    return Status(StatusCode::kFailedPrecondition,
+                  "follow-up " + commit.follow_up_done + " is not pending");
+  }
 
-  std::lock_guard<std::mutex> lock(mutex_);
   auto found = cases_.find(row.id);
   if (commit.create) {
     if (found != cases_.end()) return Status(StatusCode::kConflict, "case " + row.id + " exists");
@@ -60,6 +77,11 @@ Status MemoryStore::CommitStep(const StepCommit& commit) {
                     "case " + row.id + " is at revision " +
                         std::to_string(found->second.row.revision) + ", not " +
                         std::to_string(commit.expected_revision));
+    }
+  }
+  for (const FollowUpRow& follow_up : commit.follow_ups) {
+    if (follow_ups_.count(follow_up.key) && follow_up.key != commit.follow_up_done) {
+      return Status(StatusCode::kConflict, "follow-up " + follow_up.key + " exists");
     }
   }
   // Timer ids pending after this commit's deletes must not be added again.
@@ -76,6 +98,7 @@ Status MemoryStore::CommitStep(const StepCommit& commit) {
   // Every check passed: from here nothing fails.
   CaseEntry& entry = commit.create ? cases_[row.id] : found->second;
   entry.row = row;
+  entry.row.last_hash = commit.history.hash;
   entry.states = std::move(states);
   entry.parties = std::move(parties);
   HistoryRow history = commit.history;
@@ -95,7 +118,53 @@ Status MemoryStore::CommitStep(const StepCommit& commit) {
     out.claimed_until_ms = 0;
     outbox_[out.id] = std::move(out);
   }
+  if (!commit.follow_up_done.empty()) follow_ups_.erase(commit.follow_up_done);
+  for (FollowUpRow follow_up : commit.follow_ups) {
+    follow_up.case_id = row.id;
+    follow_up.claimed_by.clear();
+    follow_up.claimed_until_ms = 0;
+    follow_ups_[follow_up.key] = std::move(follow_up);
+  }
   return Status::Ok();
+}
+
+Result<std::vector<FollowUpRow>> MemoryStore::ClaimFollowUps(const std::string& node,
+                                                             int64_t created_before_ms,
+                                                             int64_t now_ms, int64_t lease_ms,
+                                                             int limit) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  std::vector<FollowUpRow*> due;
+  for (auto& [key, row] : follow_ups_) {
+    if (row.created_at_ms > created_before_ms) continue;
+    if (!row.claimed_by.empty() && row.claimed_until_ms > now_ms) continue;
+    due.push_back(&row);
+  }
+  std::sort(due.begin(), due.end(), [](const FollowUpRow* a, const FollowUpRow* b) {
+    return std::tie(a->created_at_ms, a->key) < std::tie(b->created_at_ms, b->key);
+  });
+  std::vector<FollowUpRow> out;
+  for (FollowUpRow* row : due) {
+    if (limit > 0 && static_cast<int>(out.size()) >= limit) break;
+    row->claimed_by = node;
+    row->claimed_until_ms = now_ms + lease_ms;
+    out.push_back(*row);
+  }
+  return out;
+}
+
+Status MemoryStore::DropFollowUp(const std::string& key) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  follow_ups_.erase(key);
+  return Status::Ok();
+}
+
+Result<std::vector<FollowUpRow>> MemoryStore::GetFollowUps(const std::string& case_id) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  std::vector<FollowUpRow> out;
+  for (const auto& [key, row] : follow_ups_) {
+    if (row.case_id == case_id) out.push_back(row);
+  }
+  return out;
 }
 
 Result<CaseRow> MemoryStore::GetCase(const std::string& case_id) {

@@ -44,6 +44,12 @@ class MemoryStore : public Store {
   Status MarkFailed(int64_t outbox_id, const std::string& error, int64_t next_attempt_at_ms,
                     bool dead) override;
   Result<std::vector<OutboxRow>> GetOutbox(const std::string& case_id) override;
+  std::vector<Status> CommitSteps(const std::vector<StepCommit>& commits) override;
+  Result<std::vector<FollowUpRow>> ClaimFollowUps(const std::string& node,
+                                                  int64_t created_before_ms, int64_t now_ms,
+                                                  int64_t lease_ms, int limit) override;
+  Status DropFollowUp(const std::string& key) override;
+  Result<std::vector<FollowUpRow>> GetFollowUps(const std::string& case_id) override;
   Status PutPrincipal(const PrincipalRow& principal) override;
   Result<PrincipalRow> GetPrincipal(const std::string& id) override;
   Status PutSession(const SessionRow& session) override;
@@ -60,6 +66,10 @@ class MemoryStore : public Store {
     std::vector<HistoryRow> history;  // In seq order.
   };
   using TimerKey = std::pair<std::string, uint32_t>;  // (case_id, timer_id)
+
+  // CommitStep under mutex_ (held by the caller).
+  Status CommitLocked(const StepCommit& commit);
+  std::map<std::string, FollowUpRow> follow_ups_;  // Pending, by key. Guarded by mutex_.
 
   std::mutex mutex_;
   std::map<std::pair<std::string, std::string>, DefinitionRow> definitions_;  // (workflow, version)

@@ -118,12 +118,42 @@ CREATE TABLE sessions (
 CREATE INDEX sessions_expiry ON sessions (expires_at_ms);
 )sql";
 
+// Migration 3 (issue 5): the hash of each case's newest history entry on its
+// row, so a step needs no read of the history; filled for existing cases.
+const char kV3CaseLastHash[] = R"sql(
+ALTER TABLE cases ADD COLUMN last_hash TEXT NOT NULL DEFAULT '';
+UPDATE cases SET last_hash = COALESCE(
+  (SELECT h.hash FROM history h WHERE h.case_id = cases.id ORDER BY h.seq DESC LIMIT 1), '');
+)sql";
+
+// Migration 5 (issue 5): pending follow-up inputs of committed steps
+// (records.h FollowUpRow). Keyed by the asking case's id for Citus; the key
+// alone is unique too, as the receiving step deletes by key.
+const char kV5FollowUps[] = R"sql(
+CREATE TABLE follow_ups (
+  case_id           TEXT COLLATE "C" NOT NULL,
+  key               TEXT COLLATE "C" NOT NULL,
+  kind              TEXT NOT NULL,          -- 'start_child' | 'submit'
+  target            TEXT COLLATE "C" NOT NULL,
+  workflow          TEXT NOT NULL,
+  input             TEXT NOT NULL,
+  created_at_ms     BIGINT NOT NULL,
+  claimed_by        TEXT NOT NULL DEFAULT '',
+  claimed_until_ms  BIGINT NOT NULL DEFAULT 0,
+  PRIMARY KEY (case_id, key)
+);
+CREATE UNIQUE INDEX follow_ups_key ON follow_ups (key);
+CREATE INDEX follow_ups_creation ON follow_ups (created_at_ms, key);
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& Migrations() {
   static const std::vector<Migration> kMigrations = {
       {1, "initial schema: definitions, cases, history, timers, outbox", kV1Schema},
       {2, "principals and sessions (web logins)", kV2Principals},
+      {3, "cases.last_hash: the newest history entry's hash", kV3CaseLastHash},
+      {5, "follow_ups: follow-up inputs of committed steps", kV5FollowUps},
   };
   return kMigrations;
 }

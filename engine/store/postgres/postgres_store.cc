@@ -21,7 +21,9 @@ namespace {
 
 // Idle connections kept for reuse; more may be open at once under load (one
 // per concurrent call), the extra ones are closed when returned.
-constexpr size_t kMaxIdleConnections = 8;
+// 64: one per input in flight under the load, so that a burst does
+// not open and close connections for every call.
+constexpr size_t kMaxIdleConnections = 64;
 
 std::optional<int64_t> OptionalInt(const pqxx::field& field) {
   if (field.is_null()) return std::nullopt;
@@ -31,7 +33,7 @@ std::optional<int64_t> OptionalInt(const pqxx::field& field) {
 // Column lists and their decoders, kept side by side so they cannot drift.
 constexpr const char* kCaseColumns =
     "id, workflow, version, status, state, snapshot, data, parties, parent_id, revision,"
-    " created_at_ms, updated_at_ms, next_due_ms";
+    " created_at_ms, updated_at_ms, next_due_ms, last_hash";
 
 CaseRow DecodeCase(const pqxx::row& row) {
   CaseRow c;
@@ -48,6 +50,7 @@ CaseRow DecodeCase(const pqxx::row& row) {
   c.created_at_ms = row[10].as<int64_t>();
   c.updated_at_ms = row[11].as<int64_t>();
   c.next_due_ms = OptionalInt(row[12]);
+  c.last_hash = row[13].as<std::string>();
   return c;
 }
 
@@ -83,6 +86,20 @@ OutboxRow DecodeOutbox(const pqxx::row& row) {
   o.claimed_by = row[9].as<std::string>();
   o.claimed_until_ms = row[10].as<int64_t>();
   return o;
+}
+
+FollowUpRow DecodeFollowUp(const pqxx::row& row) {
+  FollowUpRow f;
+  f.key = row[0].as<std::string>();
+  f.case_id = row[1].as<std::string>();
+  f.kind = row[2].as<std::string>();
+  f.target = row[3].as<std::string>();
+  f.workflow = row[4].as<std::string>();
+  f.input = row[5].as<std::string>();
+  f.created_at_ms = row[6].as<int64_t>();
+  f.claimed_by = row[7].as<std::string>();
+  f.claimed_until_ms = row[8].as<int64_t>();
+  return f;
 }
 
 // SQLSTATE classes that mean "the server went away or is going away": 08
@@ -173,87 +190,193 @@ class PostgresStore : public Store {
     if (Status malformed = CheckStepCommit(commit); !malformed.ok()) return malformed;
     Status outcome;
     Status s = Run("CommitStep", [&](pqxx::connection& c) {
-      outcome = Status::Ok();
-      const CaseRow& k = commit.case_row;
       pqxx::work txn(c);
-      if (commit.create) {
-        pqxx::result r = txn.exec_params(
-            "INSERT INTO cases (id, workflow, version, status, state, snapshot, data, parties,"
-            " parent_id, revision, created_at_ms, updated_at_ms, next_due_ms)"
-            " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"
-            " ON CONFLICT (id) DO NOTHING",
-            k.id, k.workflow, k.version, std::string(CaseStatusText(k.status)), k.state,
-            k.snapshot, k.data, k.parties, k.parent_id, k.revision, k.created_at_ms,
-            k.updated_at_ms, k.next_due_ms);
-        if (r.affected_rows() == 0) {
-          outcome = Status(StatusCode::kConflict, "case " + k.id + " already exists");
-          return;  // The work is rolled back by its destructor.
-        }
-      } else {
-        // The optimistic check: under READ COMMITTED a concurrent commit that
-        // bumped the revision first makes this WHERE false once its lock is
-        // released, so exactly one of two racing steps updates the row.
-        pqxx::result r = txn.exec_params(
-            "UPDATE cases SET workflow = $3, version = $4, status = $5, state = $6,"
-            " snapshot = $7, data = $8, parties = $9, parent_id = $10, revision = $11,"
-            " created_at_ms = $12, updated_at_ms = $13, next_due_ms = $14"
-            " WHERE id = $1 AND revision = $2",
-            k.id, commit.expected_revision, k.workflow, k.version,
-            std::string(CaseStatusText(k.status)), k.state, k.snapshot, k.data, k.parties,
-            k.parent_id, k.revision, k.created_at_ms, k.updated_at_ms, k.next_due_ms);
-        if (r.affected_rows() == 0) {
-          pqxx::result found = txn.exec_params("SELECT revision FROM cases WHERE id = $1", k.id);
-          if (found.empty()) {
-            outcome = Status::NotFound("case " + k.id + " does not exist");
-          } else {
-            outcome = Status(StatusCode::kConflict,
-                             "case " + k.id + " is at revision " + found[0][0].c_str() +
-                                 ", the step expected " + std::to_string(commit.expected_revision));
-          }
-          return;
-        }
-      }
-      const HistoryRow& h = commit.history;
-      // A duplicate (case_id, seq) raises unique_violation → kConflict.
-      txn.exec_params(
-          "INSERT INTO history (case_id, seq, input, actor, effects, at_ms, prev_hash, hash)"
-          " VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-          k.id, h.seq, h.input, h.actor, h.effects, h.at_ms, h.prev_hash, h.hash);
-      // Deletes before inserts: a recurring timer is fired and re-added under
-      // the same id in one step.
-      std::vector<uint32_t> removed = commit.cancel_timers;
-      if (commit.fired_timer) removed.push_back(*commit.fired_timer);
-      for (uint32_t timer_id : removed) {
-        txn.exec_params("DELETE FROM timers WHERE case_id = $1 AND timer_id = $2", k.id,
-                        static_cast<int64_t>(timer_id));
-      }
-      for (const TimerRow& t : commit.add_timers) {
-        // Adding an id that is still pending is a malformed commit (store.h),
-        // not a race: reported as kInvalidArgument, the whole step rolled back.
-        pqxx::result r = txn.exec_params(
-            "INSERT INTO timers (case_id, timer_id, due_at_ms, state, claimed_by,"
-            " claimed_until_ms) VALUES ($1, $2, $3, $4, '', 0)"
-            " ON CONFLICT (case_id, timer_id) DO NOTHING",
-            k.id, static_cast<int64_t>(t.timer_id), t.due_at_ms, t.state);
-        if (r.affected_rows() == 0) {
-          outcome = Status::InvalidArgument(
-              "timer " + std::to_string(t.timer_id) + " of case " + k.id + " is still pending",
-              "timer_id");
-          return;
-        }
-      }
-      for (const OutboxRow& o : commit.outbox) {
-        txn.exec_params(
-            "INSERT INTO outbox (case_id, adapter, payload, idempotency_key, attempts,"
-            " next_attempt_at_ms, status, last_error, claimed_by, claimed_until_ms)"
-            " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, '', 0)",
-            k.id, o.adapter, o.payload, o.idempotency_key, o.attempts, o.next_attempt_at_ms,
-            std::string(OutboxStatusText(o.status)), o.last_error);
-      }
-      txn.commit();
+      outcome = WriteStep(txn, commit);
+      if (outcome.ok()) txn.commit();  // Otherwise rolled back by ~work.
     });
     if (!s.ok()) return s;
     return outcome;
+  }
+
+  // One transaction for the batch, a subtransaction (SAVEPOINT) per commit:
+  // a refused commit is rolled back alone and the batch ends in one COMMIT.
+  std::vector<Status> CommitSteps(const std::vector<StepCommit>& commits) override {
+    std::vector<Status> out(commits.size());
+    std::vector<size_t> valid;
+    for (size_t i = 0; i < commits.size(); ++i) {
+      out[i] = CheckStepCommit(commits[i]);
+      if (out[i].ok()) valid.push_back(i);
+    }
+    if (valid.empty()) return out;
+    Status s = Run("CommitSteps", [&](pqxx::connection& c) {
+      pqxx::work txn(c);
+      for (size_t i : valid) {
+        pqxx::subtransaction sub(txn, "step");
+        try {
+          out[i] = WriteStep(sub, commits[i]);
+        } catch (const pqxx::broken_connection&) {
+          throw;
+        } catch (const pqxx::in_doubt_error&) {
+          throw;
+        } catch (...) {
+          bool broken = false;
+          out[i] = StatusFromException("CommitSteps", &broken);
+          if (broken) throw;
+        }
+        if (out[i].ok()) {
+          sub.commit();
+        } else {
+          sub.abort();
+        }
+      }
+      txn.commit();
+    });
+    if (!s.ok()) {
+      for (size_t i : valid) out[i] = s;
+    }
+    return out;
+  }
+
+  // The writes of one commit inside `txn`; a refusal is the returned Status
+  // (the caller rolls back), a database failure an exception.
+  static Status WriteStep(pqxx::transaction_base& txn, const StepCommit& commit) {
+    const CaseRow& k = commit.case_row;
+    if (!commit.follow_up_done.empty()) {
+      pqxx::result r =
+          txn.exec_params("DELETE FROM follow_ups WHERE key = $1", commit.follow_up_done);
+      if (r.affected_rows() == 0) {
+        return Status(StatusCode::kFailedPrecondition,
+                      "follow-up " + commit.follow_up_done + " is not pending");
+      }
+    }
+    if (commit.create) {
+      pqxx::result r = txn.exec_params(
+          "INSERT INTO cases (id, workflow, version, status, state, snapshot, data, parties,"
+          " parent_id, revision, created_at_ms, updated_at_ms, next_due_ms, last_hash)"
+          " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"
+          " ON CONFLICT (id) DO NOTHING",
+          k.id, k.workflow, k.version, std::string(CaseStatusText(k.status)), k.state,
+          k.snapshot, k.data, k.parties, k.parent_id, k.revision, k.created_at_ms,
+          k.updated_at_ms, k.next_due_ms, commit.history.hash);
+      if (r.affected_rows() == 0) {
+        return Status(StatusCode::kConflict, "case " + k.id + " already exists");
+      }
+    } else {
+      // The optimistic check: under READ COMMITTED a concurrent commit that
+      // bumped the revision first makes this WHERE false once its lock is
+      // released, so exactly one of two racing steps updates the row.
+      pqxx::result r = txn.exec_params(
+          "UPDATE cases SET workflow = $3, version = $4, status = $5, state = $6,"
+          " snapshot = $7, data = $8, parties = $9, parent_id = $10, revision = $11,"
+          " created_at_ms = $12, updated_at_ms = $13, next_due_ms = $14, last_hash = $15"
+          " WHERE id = $1 AND revision = $2",
+          k.id, commit.expected_revision, k.workflow, k.version,
+          std::string(CaseStatusText(k.status)), k.state, k.snapshot, k.data, k.parties,
+          k.parent_id, k.revision, k.created_at_ms, k.updated_at_ms, k.next_due_ms,
+          commit.history.hash);
+      if (r.affected_rows() == 0) {
+        pqxx::result found = txn.exec_params("SELECT revision FROM cases WHERE id = $1", k.id);
+        if (found.empty()) return Status::NotFound("case " + k.id + " does not exist");
+        return Status(StatusCode::kConflict,
+                      "case " + k.id + " is at revision " + found[0][0].c_str() +
+                          ", the step expected " + std::to_string(commit.expected_revision));
+      }
+    }
+    const HistoryRow& h = commit.history;
+    // A duplicate (case_id, seq) raises unique_violation → kConflict.
+    txn.exec_params(
+        "INSERT INTO history (case_id, seq, input, actor, effects, at_ms, prev_hash, hash)"
+        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        k.id, h.seq, h.input, h.actor, h.effects, h.at_ms, h.prev_hash, h.hash);
+    // Deletes before inserts: a recurring timer is fired and re-added under
+    // the same id in one step.
+    std::vector<uint32_t> removed = commit.cancel_timers;
+    if (commit.fired_timer) removed.push_back(*commit.fired_timer);
+    for (uint32_t timer_id : removed) {
+      txn.exec_params("DELETE FROM timers WHERE case_id = $1 AND timer_id = $2", k.id,
+                      static_cast<int64_t>(timer_id));
+    }
+    for (const TimerRow& t : commit.add_timers) {
+      // Adding an id that is still pending is a malformed commit (store.h),
+      // not a race: reported as kInvalidArgument, the whole step rolled back.
+      pqxx::result r = txn.exec_params(
+          "INSERT INTO timers (case_id, timer_id, due_at_ms, state, claimed_by,"
+          " claimed_until_ms) VALUES ($1, $2, $3, $4, '', 0)"
+          " ON CONFLICT (case_id, timer_id) DO NOTHING",
+          k.id, static_cast<int64_t>(t.timer_id), t.due_at_ms, t.state);
+      if (r.affected_rows() == 0) {
+        return Status::InvalidArgument(
+            "timer " + std::to_string(t.timer_id) + " of case " + k.id + " is still pending",
+            "timer_id");
+      }
+    }
+    for (const OutboxRow& o : commit.outbox) {
+      txn.exec_params(
+          "INSERT INTO outbox (case_id, adapter, payload, idempotency_key, attempts,"
+          " next_attempt_at_ms, status, last_error, claimed_by, claimed_until_ms)"
+          " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, '', 0)",
+          k.id, o.adapter, o.payload, o.idempotency_key, o.attempts, o.next_attempt_at_ms,
+          std::string(OutboxStatusText(o.status)), o.last_error);
+    }
+    for (const FollowUpRow& f : commit.follow_ups) {
+      txn.exec_params(
+          "INSERT INTO follow_ups (case_id, key, kind, target, workflow, input, created_at_ms,"
+          " claimed_by, claimed_until_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, '', 0)",
+          k.id, f.key, f.kind, f.target, f.workflow, f.input, f.created_at_ms);
+    }
+    return Status::Ok();
+  }
+
+  Result<std::vector<FollowUpRow>> ClaimFollowUps(const std::string& node,
+                                                  int64_t created_before_ms, int64_t now_ms,
+                                                  int64_t lease_ms, int limit) override {
+    std::vector<FollowUpRow> out;
+    if (limit <= 0) return out;
+    Status s = Run("ClaimFollowUps", [&](pqxx::connection& c) {
+      pqxx::work txn(c);
+      pqxx::result r = txn.exec_params(
+          "WITH due AS ("
+          " SELECT key FROM follow_ups"
+          " WHERE created_at_ms <= $1 AND (claimed_by = '' OR claimed_until_ms <= $2)"
+          " ORDER BY created_at_ms, key LIMIT $3"
+          " FOR UPDATE SKIP LOCKED)"
+          " UPDATE follow_ups f SET claimed_by = $4, claimed_until_ms = $2 + $5"
+          " FROM due WHERE f.key = due.key"
+          " RETURNING f.key, f.case_id, f.kind, f.target, f.workflow, f.input, f.created_at_ms,"
+          " f.claimed_by, f.claimed_until_ms",
+          created_before_ms, now_ms, limit, node, lease_ms);
+      txn.commit();
+      out.clear();
+      for (const pqxx::row& row : r) out.push_back(DecodeFollowUp(row));
+    });
+    if (!s.ok()) return s;
+    std::sort(out.begin(), out.end(), [](const FollowUpRow& a, const FollowUpRow& b) {
+      return std::tie(a.created_at_ms, a.key) < std::tie(b.created_at_ms, b.key);
+    });
+    return out;
+  }
+
+  Status DropFollowUp(const std::string& key) override {
+    return Run("DropFollowUp", [&](pqxx::connection& c) {
+      pqxx::work txn(c);
+      txn.exec_params("DELETE FROM follow_ups WHERE key = $1", key);
+      txn.commit();
+    });
+  }
+
+  Result<std::vector<FollowUpRow>> GetFollowUps(const std::string& case_id) override {
+    std::vector<FollowUpRow> out;
+    Status s = Run("GetFollowUps", [&](pqxx::connection& c) {
+      pqxx::read_transaction txn(c);
+      pqxx::result r = txn.exec_params(
+          "SELECT key, case_id, kind, target, workflow, input, created_at_ms, claimed_by,"
+          " claimed_until_ms FROM follow_ups WHERE case_id = $1 ORDER BY key",
+          case_id);
+      out.clear();
+      for (const pqxx::row& row : r) out.push_back(DecodeFollowUp(row));
+    });
+    if (!s.ok()) return s;
+    return out;
   }
 
   Result<CaseRow> GetCase(const std::string& case_id) override {

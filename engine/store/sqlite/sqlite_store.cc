@@ -50,7 +50,7 @@ int64_t SqlLimit(int limit) { return limit <= 0 ? -1 : limit; }
 
 const char kCaseColumns[] =
     "id, workflow, version, status, state, snapshot, data, parties, parent_id, revision, "
-    "created_at_ms, updated_at_ms, next_due_ms";
+    "created_at_ms, updated_at_ms, next_due_ms, last_hash";
 
 CaseRow ReadCase(const SqliteStatement& s) {
   CaseRow row;
@@ -67,6 +67,7 @@ CaseRow ReadCase(const SqliteStatement& s) {
   row.created_at_ms = s.Int(10);
   row.updated_at_ms = s.Int(11);
   row.next_due_ms = s.OptionalInt(12);
+  row.last_hash = s.Text(13);
   return row;
 }
 
@@ -243,8 +244,55 @@ Status SqliteStore::CommitStep(const StepCommit& commit) {
   return tx.Commit();
 }
 
+std::vector<Status> SqliteStore::CommitSteps(const std::vector<StepCommit>& commits) {
+  std::vector<Status> out(commits.size());
+  std::vector<size_t> valid;
+  for (size_t i = 0; i < commits.size(); ++i) {
+    out[i] = CheckStepCommit(commits[i]);
+    if (out[i].ok()) valid.push_back(i);
+  }
+  if (valid.empty()) return out;
+  std::lock_guard<std::mutex> lock(mutex_);
+  Transaction tx(db_);
+  if (Status s = tx.Begin(); !s.ok()) {
+    for (size_t i : valid) out[i] = s;
+    return out;
+  }
+  // One savepoint per commit: a refused one is rolled back alone, and the
+  // batch still ends in one COMMIT (one WAL sync).
+  for (size_t i : valid) {
+    if (Status s = SqliteExec(db_, "SAVEPOINT step"); !s.ok()) {
+      for (size_t j : valid) out[j] = s;
+      return out;
+    }
+    out[i] = WriteStep(commits[i]);
+    Status end = out[i].ok() ? SqliteExec(db_, "RELEASE step")
+                             : SqliteExec(db_, "ROLLBACK TO step");
+    if (end.ok() && !out[i].ok()) end = SqliteExec(db_, "RELEASE step");
+    if (!end.ok()) {
+      for (size_t j : valid) out[j] = end;
+      return out;
+    }
+  }
+  if (Status s = tx.Commit(); !s.ok()) {
+    for (size_t i : valid) out[i] = s;
+  }
+  return out;
+}
+
 Status SqliteStore::WriteStep(const StepCommit& commit) {
   const CaseRow& row = commit.case_row;
+  if (!commit.follow_up_done.empty()) {
+    // First, so that a follow-up carried out already writes nothing at all.
+    SqliteStatement s(db_, "DELETE FROM follow_ups WHERE key = ?1");
+    if (!s.ok()) return s.status();
+    s.Bind(1, commit.follow_up_done);
+    if (Status st = s.Run("carrying out follow-up " + commit.follow_up_done); !st.ok()) return st;
+    if (sqlite3_changes(db_) == 0) {
+      return Status(StatusCode::kFailedPrecondition,
+                    "follow-up " + commit.follow_up_done + " is not pending");
+    }
+  }
   {
     SqliteStatement s(db_, "SELECT revision FROM cases WHERE id = ?1");
     if (!s.ok()) return s.status();
@@ -263,11 +311,11 @@ Status SqliteStore::WriteStep(const StepCommit& commit) {
   {
     const char* sql = commit.create
         ? "INSERT INTO cases (id, workflow, version, status, state, snapshot, data, parties,"
-          " parent_id, revision, created_at_ms, updated_at_ms, next_due_ms)"
-          " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"
+          " parent_id, revision, created_at_ms, updated_at_ms, next_due_ms, last_hash)"
+          " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)"
         : "UPDATE cases SET workflow = ?2, version = ?3, status = ?4, state = ?5, snapshot = ?6,"
           " data = ?7, parties = ?8, parent_id = ?9, revision = ?10, created_at_ms = ?11,"
-          " updated_at_ms = ?12, next_due_ms = ?13 WHERE id = ?1";
+          " updated_at_ms = ?12, next_due_ms = ?13, last_hash = ?14 WHERE id = ?1";
     SqliteStatement s(db_, sql);
     if (!s.ok()) return s.status();
     s.Bind(1, row.id);
@@ -283,6 +331,7 @@ Status SqliteStore::WriteStep(const StepCommit& commit) {
     s.Bind(11, row.created_at_ms);
     s.Bind(12, row.updated_at_ms);
     s.Bind(13, row.next_due_ms);
+    s.Bind(14, commit.history.hash);
     // A constraint here is a create racing another: kConflict, as SqliteStatus maps it.
     if (Status st = s.Run("writing case " + row.id); !st.ok()) return st;
   }
@@ -358,7 +407,102 @@ Status SqliteStore::WriteStep(const StepCommit& commit) {
       if (Status st = s.Run("adding an outbox row of " + row.id); !st.ok()) return st;
     }
   }
+  if (!commit.follow_ups.empty()) {
+    SqliteStatement s(db_,
+                      "INSERT INTO follow_ups (key, case_id, kind, target, workflow, input,"
+                      " created_at_ms, claimed_by, claimed_until_ms)"
+                      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, '', 0)");
+    if (!s.ok()) return s.status();
+    for (const FollowUpRow& f : commit.follow_ups) {
+      s.Reset();
+      s.Bind(1, f.key);
+      s.Bind(2, row.id);
+      s.Bind(3, f.kind);
+      s.Bind(4, f.target);
+      s.Bind(5, f.workflow);
+      s.Bind(6, f.input);
+      s.Bind(7, f.created_at_ms);
+      if (Status st = s.Run("adding follow-up " + f.key); !st.ok()) return st;
+    }
+  }
   return Status::Ok();
+}
+
+// ---- follow-ups ----
+
+namespace {
+
+const char kFollowUpColumns[] =
+    "key, case_id, kind, target, workflow, input, created_at_ms, claimed_by, claimed_until_ms";
+
+FollowUpRow ReadFollowUp(const SqliteStatement& s) {
+  FollowUpRow row;
+  row.key = s.Text(0);
+  row.case_id = s.Text(1);
+  row.kind = s.Text(2);
+  row.target = s.Text(3);
+  row.workflow = s.Text(4);
+  row.input = s.Text(5);
+  row.created_at_ms = s.Int(6);
+  row.claimed_by = s.Text(7);
+  row.claimed_until_ms = s.Int(8);
+  return row;
+}
+
+}  // namespace
+
+Result<std::vector<FollowUpRow>> SqliteStore::ClaimFollowUps(const std::string& node,
+                                                             int64_t created_before_ms,
+                                                             int64_t now_ms, int64_t lease_ms,
+                                                             int limit) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  Transaction tx(db_);
+  if (Status s = tx.Begin(); !s.ok()) return s;
+  std::vector<FollowUpRow> due;
+  {
+    SqliteStatement s(db_, std::string("SELECT ") + kFollowUpColumns +
+                               " FROM follow_ups WHERE created_at_ms <= ?1"
+                               " AND (claimed_by = '' OR claimed_until_ms <= ?2)"
+                               " ORDER BY created_at_ms, key LIMIT ?3");
+    if (!s.ok()) return s.status();
+    s.Bind(1, created_before_ms);
+    s.Bind(2, now_ms);
+    s.Bind(3, SqlLimit(limit));
+    auto rows = ReadAll<FollowUpRow>(s, ReadFollowUp, "finding pending follow-ups");
+    if (!rows.ok()) return rows.status();
+    due = std::move(rows).value();
+  }
+  SqliteStatement claim(db_,
+                        "UPDATE follow_ups SET claimed_by = ?1, claimed_until_ms = ?2 WHERE key = ?3");
+  if (!claim.ok()) return claim.status();
+  for (FollowUpRow& row : due) {
+    row.claimed_by = node;
+    row.claimed_until_ms = now_ms + lease_ms;
+    claim.Reset();
+    claim.Bind(1, node);
+    claim.Bind(2, row.claimed_until_ms);
+    claim.Bind(3, row.key);
+    if (Status s = claim.Run("claiming a follow-up"); !s.ok()) return s;
+  }
+  if (Status s = tx.Commit(); !s.ok()) return s;
+  return due;
+}
+
+Status SqliteStore::DropFollowUp(const std::string& key) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  SqliteStatement s(db_, "DELETE FROM follow_ups WHERE key = ?1");
+  if (!s.ok()) return s.status();
+  s.Bind(1, key);
+  return s.Run("dropping follow-up " + key);
+}
+
+Result<std::vector<FollowUpRow>> SqliteStore::GetFollowUps(const std::string& case_id) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  SqliteStatement s(db_, std::string("SELECT ") + kFollowUpColumns +
+                             " FROM follow_ups WHERE case_id = ?1 ORDER BY key");
+  if (!s.ok()) return s.status();
+  s.Bind(1, case_id);
+  return ReadAll<FollowUpRow>(s, ReadFollowUp, "reading follow-ups of " + case_id);
 }
 
 Result<CaseRow> SqliteStore::GetCase(const std::string& case_id) {

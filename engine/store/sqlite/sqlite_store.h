@@ -68,6 +68,13 @@ class SqliteStore : public Store {
   Status MarkFailed(int64_t outbox_id, const std::string& error, int64_t next_attempt_at_ms,
                     bool dead) override;
   Result<std::vector<OutboxRow>> GetOutbox(const std::string& case_id) override;
+  // One BEGIN IMMEDIATE … COMMIT for the batch, a SAVEPOINT per commit.
+  std::vector<Status> CommitSteps(const std::vector<StepCommit>& commits) override;
+  Result<std::vector<FollowUpRow>> ClaimFollowUps(const std::string& node,
+                                                  int64_t created_before_ms, int64_t now_ms,
+                                                  int64_t lease_ms, int limit) override;
+  Status DropFollowUp(const std::string& key) override;
+  Result<std::vector<FollowUpRow>> GetFollowUps(const std::string& case_id) override;
   Status PutPrincipal(const PrincipalRow& principal) override;
   Result<PrincipalRow> GetPrincipal(const std::string& id) override;
   Status PutSession(const SessionRow& session) override;

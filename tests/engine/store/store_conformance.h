@@ -849,6 +849,204 @@ inline void PrincipalsAndSessionsRoundTripAndIdsAreUnique(const StoreFactory& ma
   CHECK(store->DeleteSession("5e55").ok());
 }
 
+// ---- durable runtime (issue 5): the chain's last link on the case row ----
+
+inline void TheCaseRowCarriesTheNewestHistoryHash(const StoreFactory& make) {
+  auto store = Fresh(make);
+  StepCommit create = Create("c1", 1000);
+  create.case_row.last_hash = "ignored";  // The store takes history.hash.
+  Commit(*store, create);
+  CaseRow row = Get(*store, "c1");
+  CHECK(row.last_hash == "h1");
+  Commit(*store, Next(row, 2000));
+  row = Get(*store, "c1");
+  CHECK(row.last_hash == "h2");
+  // A refused commit leaves it.
+  StepCommit stale = Next(row, 3000);
+  stale.expected_revision = 1;
+  stale.case_row.revision = 2;
+  stale.history.seq = 2;
+  stale.history.hash = "stale";
+  CHECK(store->CommitStep(stale).code() == StatusCode::kConflict);
+  CHECK(Get(*store, "c1").last_hash == "h2");
+  auto listed = Must(store->ListCases(CaseFilter{}));
+  REQUIRE(listed.size() == 1);
+  CHECK(listed[0].last_hash == "h2");
+}
+
+inline FollowUpRow FollowUp(const std::string& key, const std::string& target,
+                            int64_t created_at_ms) {
+  FollowUpRow row;
+  row.key = key;
+  row.kind = "submit";
+  row.target = target;
+  row.input = "{\"kind\":\"event\"}";
+  row.created_at_ms = created_at_ms;
+  return row;
+}
+
+inline std::vector<std::string> Keys(const std::vector<FollowUpRow>& rows) {
+  std::vector<std::string> keys;
+  for (const auto& row : rows) keys.push_back(row.key);
+  return keys;
+}
+
+inline void FollowUpsAreWrittenWithTheStepAndDeletedByTheStepCarryingThemOut(
+    const StoreFactory& make) {
+  auto store = Fresh(make);
+  Commit(*store, Create("c2", 1000));
+  StepCommit create = Create("c1", 1000);
+  create.follow_ups = {FollowUp("c1:1:0", "c2", 1000), FollowUp("c1:1:1", "c3", 1000)};
+  create.follow_ups[1].kind = "start_child";
+  create.follow_ups[1].workflow = "rectification";
+  Commit(*store, create);
+  auto pending = Must(store->GetFollowUps("c1"));
+  REQUIRE(Keys(pending) == std::vector<std::string>{"c1:1:0", "c1:1:1"});
+  CHECK(pending[0].case_id == "c1");
+  CHECK(pending[0].target == "c2");
+  CHECK(pending[0].input == "{\"kind\":\"event\"}");
+  CHECK(pending[1].kind == "start_child");
+  CHECK(pending[1].workflow == "rectification");
+  CHECK(pending[1].created_at_ms == 1000);
+  // c2's step carries out c1:1:0: the row goes with the commit.
+  StepCommit step = Next(Get(*store, "c2"), 2000);
+  step.follow_up_done = "c1:1:0";
+  Commit(*store, step);
+  CHECK(Keys(Must(store->GetFollowUps("c1"))) == std::vector<std::string>{"c1:1:1"});
+  // Carried out again (a re-run): refused, nothing written.
+  StepCommit again = Next(Get(*store, "c2"), 3000);
+  again.follow_up_done = "c1:1:0";
+  CHECK(store->CommitStep(again).code() == StatusCode::kFailedPrecondition);
+  CHECK(Get(*store, "c2").revision == 2);
+  CHECK(Must(store->GetHistory("c2")).size() == 2);
+  // A created child carries out its start the same way.
+  StepCommit child = Create("c3", 4000);
+  child.follow_up_done = "c1:1:1";
+  Commit(*store, child);
+  CHECK(Must(store->GetFollowUps("c1")).empty());
+  // Dropping: an unknown key is no error.
+  StepCommit more = Next(Get(*store, "c1"), 5000);
+  more.follow_ups = {FollowUp("c1:2:0", "c2", 5000)};
+  Commit(*store, more);
+  CHECK(store->DropFollowUp("c1:2:0").ok());
+  CHECK(store->DropFollowUp("c1:2:0").ok());
+  CHECK(Must(store->GetFollowUps("c1")).empty());
+  // Malformed: an empty or repeated key, a row of another case.
+  StepCommit bad = Next(Get(*store, "c1"), 6000);
+  bad.follow_ups = {FollowUp("", "c2", 6000)};
+  CHECK(store->CommitStep(bad).code() == StatusCode::kInvalidArgument);
+  bad.follow_ups = {FollowUp("k", "c2", 6000), FollowUp("k", "c2", 6000)};
+  CHECK(store->CommitStep(bad).code() == StatusCode::kInvalidArgument);
+  bad.follow_ups = {FollowUp("k", "c2", 6000)};
+  bad.follow_ups[0].case_id = "c2";
+  CHECK(store->CommitStep(bad).code() == StatusCode::kInvalidArgument);
+  CHECK(Get(*store, "c1").revision == 2);
+}
+
+inline void PendingFollowUpsAreClaimedOldestFirstUnderALease(const StoreFactory& make) {
+  auto store = Fresh(make);
+  StepCommit a = Create("a", 1000);
+  a.follow_ups = {FollowUp("a:1:0", "x", 1000), FollowUp("a:1:1", "y", 1000)};
+  Commit(*store, a);
+  StepCommit b = Create("b", 500);
+  b.follow_ups = {FollowUp("b:1:0", "x", 500)};
+  Commit(*store, b);
+  StepCommit c = Create("c", 9000);
+  c.follow_ups = {FollowUp("c:1:0", "x", 9000)};
+  Commit(*store, c);
+  // Only rows created by 1000, oldest first, up to the limit.
+  auto first = Must(store->ClaimFollowUps("node-a", 1000, 10000, 5000, 2));
+  CHECK(Keys(first) == std::vector<std::string>{"b:1:0", "a:1:0"});
+  CHECK(first[0].claimed_by == "node-a");
+  CHECK(first[0].claimed_until_ms == 15000);
+  auto second = Must(store->ClaimFollowUps("node-b", 1000, 10000, 5000, 10));
+  CHECK(Keys(second) == std::vector<std::string>{"a:1:1"});
+  CHECK(Must(store->ClaimFollowUps("node-b", 1000, 14999, 5000, 10)).empty());
+  // Once the leases ran out, another node takes them over.
+  auto later = Must(store->ClaimFollowUps("node-b", 20000, 20000, 5000, 10));
+  CHECK(Keys(later) == std::vector<std::string>{"b:1:0", "a:1:0", "a:1:1", "c:1:0"});
+}
+
+inline void CommitStepsAppliesEachCommitOnItsOwn(const StoreFactory& make) {
+  auto store = Fresh(make);
+  Commit(*store, Create("c1", 1000));
+  Commit(*store, Create("c2", 1000));
+  CaseRow c1 = Get(*store, "c1");
+  CaseRow c2 = Get(*store, "c2");
+  std::vector<StepCommit> batch;
+  batch.push_back(Next(c1, 2000));                 // 0: ok
+  StepCommit stale = Next(c2, 2000);               // 1: stale revision
+  stale.expected_revision = 0;
+  stale.case_row.revision = 1;
+  stale.history.seq = 1;
+  batch.push_back(stale);
+  batch.push_back(Create("c3", 2000));             // 2: ok, with a timer and outbox row
+  batch.back().add_timers = {Timer(1, 9000)};
+  batch.back().outbox = {Out("log", "c3:1:0")};
+  batch.push_back(Create("c1", 2000));             // 3: exists
+  StepCommit broken = Next(c2, 2000);              // 4: malformed
+  broken.case_row.id.clear();
+  batch.push_back(broken);
+  batch.push_back(Next(c2, 2100));                 // 5: ok
+  StepCommit missing = Next(c2, 2200);             // 6: names no pending follow-up
+  missing.case_row.id = "c4";
+  missing.history.case_id = "c4";
+  batch.push_back(missing);
+  StepCommit gone = Next(c2, 2300);
+  gone.follow_up_done = "nope";
+  std::vector<Status> result = store->CommitSteps(batch);
+  REQUIRE(result.size() == batch.size());
+  CHECK(result[0].ok());
+  CHECK(result[1].code() == StatusCode::kConflict);
+  CHECK(result[2].ok());
+  CHECK(result[3].code() == StatusCode::kConflict);
+  CHECK(result[4].code() == StatusCode::kInvalidArgument);
+  CHECK(result[5].ok());
+  CHECK(result[6].code() == StatusCode::kNotFound);
+  CHECK(Get(*store, "c1").revision == 2);
+  CHECK(Get(*store, "c2").revision == 2);
+  CHECK(Get(*store, "c2").updated_at_ms == 2100);
+  CHECK(Get(*store, "c3").revision == 1);
+  CHECK(Must(store->GetTimers("c3")).size() == 1);
+  CHECK(Must(store->GetOutbox("c3")).size() == 1);
+  CHECK(Must(store->GetHistory("c1")).size() == 2);
+  CHECK(Must(store->GetHistory("c2")).size() == 2);
+  CHECK(store->GetCase("c4").status().code() == StatusCode::kNotFound);
+  // Two steps of one case in one batch apply in order; a refused follow-up
+  // step writes nothing; an empty batch is no error.
+  CaseRow now = Get(*store, "c1");
+  StepCommit first = Next(now, 3000);
+  CaseRow mid = first.case_row;
+  StepCommit second = Next(mid, 3001);
+  std::vector<Status> pair = store->CommitSteps({first, second, gone});
+  REQUIRE(pair.size() == 3);
+  CHECK(pair[0].ok());
+  CHECK(pair[1].ok());
+  CHECK(pair[2].code() == StatusCode::kFailedPrecondition);
+  CHECK(Get(*store, "c1").revision == 4);
+  CHECK(Get(*store, "c1").last_hash == "h4");
+  CHECK(Get(*store, "c2").revision == 2);
+  CHECK(store->CommitSteps({}).empty());
+}
+
+inline void CommitStepsFromEightThreadsAllLand(const StoreFactory& make) {
+  auto store = Fresh(make);
+  std::vector<std::thread> threads;
+  std::atomic<int> failures{0};
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&, t] {
+      std::vector<StepCommit> batch;
+      for (int i = 0; i < 10; ++i) batch.push_back(Create("t" + std::to_string(t) + "-" + std::to_string(i)));
+      for (const Status& status : store->CommitSteps(batch)) {
+        if (!status.ok()) ++failures;
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  CHECK(failures == 0);
+  CHECK(Must(store->ListCaseIds()).size() == 80);
+}
+
 }  // namespace zgtflow::store::conformance
 
 // Defines one Catch2 test case per clause, named "BACKEND: sentence".
@@ -932,4 +1130,19 @@ inline void PrincipalsAndSessionsRoundTripAndIdsAreUnique(const StoreFactory& ma
       CommitsFromEightThreadsOnDifferentCasesAllLand)                                              \
   ZGT_STORE_CONFORMANCE_CASE(backend, factory,                                                     \
       "of two commits racing on one case exactly one wins",                                        \
-      OfTwoCommitsRacingOnOneCaseExactlyOneWins)
+      OfTwoCommitsRacingOnOneCaseExactlyOneWins)                                                   \
+  ZGT_STORE_CONFORMANCE_CASE(backend, factory,                                                     \
+      "follow-ups are written with their step and deleted by the step carrying them out",          \
+      FollowUpsAreWrittenWithTheStepAndDeletedByTheStepCarryingThemOut)                            \
+  ZGT_STORE_CONFORMANCE_CASE(backend, factory,                                                     \
+      "pending follow-ups are claimed oldest first under a lease",                                 \
+      PendingFollowUpsAreClaimedOldestFirstUnderALease)                                            \
+  ZGT_STORE_CONFORMANCE_CASE(backend, factory,                                                     \
+      "CommitSteps applies each commit of a batch on its own",                                     \
+      CommitStepsAppliesEachCommitOnItsOwn)                                                        \
+  ZGT_STORE_CONFORMANCE_CASE(backend, factory,                                                     \
+      "CommitSteps from 8 threads all land",                                                       \
+      CommitStepsFromEightThreadsAllLand)                                                          \
+  ZGT_STORE_CONFORMANCE_CASE(backend, factory,                                                     \
+      "the case row carries the hash of its newest history entry",                                 \
+      TheCaseRowCarriesTheNewestHistoryHash)
