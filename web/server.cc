@@ -17,6 +17,7 @@
 #include "web/auth/http_auth.h"
 #include "web/metrics.h"
 #include "web/pages_hook.h"
+#include "web/route.h"
 
 namespace zgtflow::web {
 
@@ -47,6 +48,7 @@ Server::Server(ServerOptions options, store::Store* store, runtime::DefinitionRe
   }
   auth_ = std::make_unique<auth::Auth>(store, clock);
   metrics_ = std::make_unique<Metrics>();
+  routes_ = std::make_unique<RouteList>();
   context_.store = store;
   context_.registry = registry;
   context_.runner = runner;
@@ -54,6 +56,7 @@ Server::Server(ServerOptions options, store::Store* store, runtime::DefinitionRe
   context_.calendar = calendar;
   context_.auth = auth_.get();
   context_.metrics = metrics_.get();
+  context_.routes = routes_.get();
   context_.secure_cookies = options_.secure_cookies;
 
   int threads = options_.threads > 0 ? options_.threads : 1;
@@ -147,7 +150,7 @@ void Server::Mount() {
   api::RegisterWorkflows(*http_, context_);
   api::RegisterCases(*http_, context_);
 
-  http_->Post("/api/admin/reload", [this](const httplib::Request& req, httplib::Response& res) {
+  Route(*http_, context_.routes, "POST", "/api/admin/reload", [this](const httplib::Request& req, httplib::Response& res) {
     if (!api::RequireRole(context_, req, res, "management_unit")) return;
     if (!reload_) return ReplyError(res, 404, "not-found", "this server cannot reload");
     Result<std::string> reloaded = reload_();

@@ -75,6 +75,7 @@ class Server {
   std::unique_ptr<runtime::SystemClock> own_clock_;
   std::unique_ptr<auth::Auth> auth_;
   std::unique_ptr<Metrics> metrics_;
+  std::unique_ptr<RouteList> routes_;
   WebContext context_;
   std::unique_ptr<httplib::Server> http_;
   int port_ = 0;

@@ -28,6 +28,7 @@ namespace auth {
 class Auth;
 }
 class Metrics;
+class RouteList;
 
 struct WebContext {
   store::Store* store = nullptr;
@@ -38,6 +39,10 @@ struct WebContext {
   auth::Auth* auth = nullptr;                    // Never null once the server is built.
   Metrics* metrics = nullptr;                    // Never null once the server is built.
   bool secure_cookies = false;                   // Add `Secure` to cookies (HTTPS deployments).
+  // Routes mounted through web::Route (web/route.h) are listed here; pages
+  // may use Route too (optional: only the API's routes are checked against
+  // docs/openapi.json).
+  RouteList* routes = nullptr;                   // Never null once the server is built.
 };
 
 }  // namespace zgtflow::web

@@ -14,6 +14,7 @@
 #include "web/api_error.h"
 #include "web/metrics.h"
 #include "web/request.h"
+#include "web/route.h"
 
 namespace zgtflow::web::api {
 namespace {
@@ -107,7 +108,7 @@ void AnswerStep(const WebContext& context, const auth::Principal& principal, int
 }  // namespace
 
 void RegisterCases(httplib::Server& http, const WebContext& context) {
-  http.Post("/api/cases", [context](const httplib::Request& req, httplib::Response& res) {
+  Route(http, context.routes, "POST", "/api/cases", [context](const httplib::Request& req, httplib::Response& res) {
     std::optional<auth::Principal> principal =
         RequirePrincipal(context, req, res, /*state_changing=*/true);
     if (!principal) return;
@@ -132,7 +133,7 @@ void RegisterCases(httplib::Server& http, const WebContext& context) {
     }, res);
   });
 
-  http.Get("/api/cases", [context](const httplib::Request& req, httplib::Response& res) {
+  Route(http, context.routes, "GET", "/api/cases", [context](const httplib::Request& req, httplib::Response& res) {
     std::optional<auth::Principal> principal = RequirePrincipal(context, req, res);
     if (!principal) return;
     store::CaseFilter filter;
@@ -179,7 +180,7 @@ void RegisterCases(httplib::Server& http, const WebContext& context) {
     ReplyJson(res, 200, page);
   });
 
-  http.Get(R"(/api/cases/([^/]+))", [context](const httplib::Request& req,
+  Route(http, context.routes, "GET", "/api/cases/{id}", [context](const httplib::Request& req,
                                                httplib::Response& res) {
     std::optional<auth::Principal> principal = RequirePrincipal(context, req, res);
     if (!principal) return;
@@ -195,7 +196,7 @@ void RegisterCases(httplib::Server& http, const WebContext& context) {
     ReplyJson(res, 200, body);
   });
 
-  http.Post(R"(/api/cases/([^/]+)/events)", [context](const httplib::Request& req,
+  Route(http, context.routes, "POST", "/api/cases/{id}/events", [context](const httplib::Request& req,
                                                        httplib::Response& res) {
     std::optional<auth::Principal> principal =
         RequirePrincipal(context, req, res, /*state_changing=*/true);
@@ -213,7 +214,7 @@ void RegisterCases(httplib::Server& http, const WebContext& context) {
     }, res);
   });
 
-  http.Get(R"(/api/cases/([^/]+)/history)", [context](const httplib::Request& req,
+  Route(http, context.routes, "GET", "/api/cases/{id}/history", [context](const httplib::Request& req,
                                                        httplib::Response& res) {
     std::optional<auth::Principal> principal = RequirePrincipal(context, req, res);
     if (!principal) return;

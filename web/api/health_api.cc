@@ -6,11 +6,12 @@
 #include "web/api/api.h"
 #include "web/api_error.h"
 #include "web/metrics.h"
+#include "web/route.h"
 
 namespace zgtflow::web::api {
 
 void RegisterHealth(httplib::Server& http, const WebContext& context) {
-  http.Get("/healthz", [context](const httplib::Request&, httplib::Response& res) {
+  Route(http, context.routes, "GET", "/healthz", [context](const httplib::Request&, httplib::Response& res) {
     std::set<std::string> ids;
     for (const auto& workflow : context.registry->All()) ids.insert(workflow->id);
     int workflows = static_cast<int>(ids.size());
@@ -27,7 +28,7 @@ void RegisterHealth(httplib::Server& http, const WebContext& context) {
               nlohmann::json{{"status", "ok"}, {"store", "ok"}, {"workflows", workflows}});
   });
 
-  http.Get("/metrics", [context](const httplib::Request&, httplib::Response& res) {
+  Route(http, context.routes, "GET", "/metrics", [context](const httplib::Request&, httplib::Response& res) {
     res.status = 200;
     res.set_content(context.metrics->Render(*context.store, context.clock->NowMs()),
                     "text/plain; version=0.0.4; charset=utf-8");

@@ -12,6 +12,7 @@
 #include "web/api/api.h"
 #include "web/api/case_json.h"
 #include "web/api_error.h"
+#include "web/route.h"
 
 namespace zgtflow::web::api {
 namespace {
@@ -71,7 +72,7 @@ bool FindWorkflow(const WebContext& context, const httplib::Request& req, httpli
 }  // namespace
 
 void RegisterWorkflows(httplib::Server& http, const WebContext& context) {
-  http.Get("/api/workflows", [context](const httplib::Request& req, httplib::Response& res) {
+  Route(http, context.routes, "GET", "/api/workflows", [context](const httplib::Request& req, httplib::Response& res) {
     std::optional<auth::Principal> principal = RequirePrincipal(context, req, res);
     if (!principal) return;
     std::map<std::string, std::shared_ptr<const model::Workflow>> newest;
@@ -84,7 +85,7 @@ void RegisterWorkflows(httplib::Server& http, const WebContext& context) {
     ReplyJson(res, 200, json{{"workflows", list}});
   });
 
-  http.Get(R"(/api/workflows/([^/]+))", [context](const httplib::Request& req,
+  Route(http, context.routes, "GET", "/api/workflows/{id}", [context](const httplib::Request& req,
                                                    httplib::Response& res) {
     std::optional<auth::Principal> principal = RequirePrincipal(context, req, res);
     if (!principal) return;
@@ -120,7 +121,7 @@ void RegisterWorkflows(httplib::Server& http, const WebContext& context) {
     ReplyJson(res, 200, body);
   });
 
-  http.Get(R"(/api/workflows/([^/]+)/diagram\.svg)", [context](const httplib::Request& req,
+  Route(http, context.routes, "GET", "/api/workflows/{id}/diagram.svg", [context](const httplib::Request& req,
                                                                 httplib::Response& res) {
     std::optional<auth::Principal> principal = RequirePrincipal(context, req, res);
     if (!principal) return;

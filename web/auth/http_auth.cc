@@ -6,6 +6,7 @@
 #include <string>
 
 #include "web/html.h"
+#include "web/route.h"
 
 namespace zgtflow::web::auth {
 namespace {
@@ -133,11 +134,11 @@ bool CheckCsrf(const Principal& principal, const httplib::Request& req) {
 }
 
 void RegisterLoginRoutes(httplib::Server& http, const WebContext& context) {
-  http.Get("/login", [context](const httplib::Request& req, httplib::Response& res) {
+  Route(http, context.routes, "GET", "/login", [context](const httplib::Request& req, httplib::Response& res) {
     LoginForm(context, res, 200, req.get_param_value("next"), "");
   });
 
-  http.Post("/login", [context](const httplib::Request& req, httplib::Response& res) {
+  Route(http, context.routes, "POST", "/login", [context](const httplib::Request& req, httplib::Response& res) {
     std::string next = req.get_param_value("next");
     // Login CSRF: the form's hidden token must match the cookie GET /login
     // set (double submit), so another site cannot log a browser in.
@@ -168,7 +169,7 @@ void RegisterLoginRoutes(httplib::Server& http, const WebContext& context) {
     res.set_redirect(SafeNext(next), 303);
   });
 
-  http.Post("/logout", [context](const httplib::Request& req, httplib::Response& res) {
+  Route(http, context.routes, "POST", "/logout", [context](const httplib::Request& req, httplib::Response& res) {
     Authentication who = Authenticate(context, req);
     if (who.ok() && who.principal->via == Via::kSession) {
       if (!CheckCsrf(*who.principal, req)) {

@@ -696,6 +696,49 @@ class PostgresStore : public Store {
       txn.commit();
     });
   }
+
+  Result<OutboxCounts> CountOutbox() override {
+    OutboxCounts counts;
+    Status s = Run("CountOutbox", [&](pqxx::connection& c) {
+      pqxx::read_transaction txn(c);
+      pqxx::result r = txn.exec(
+          "SELECT status, COUNT(*), COALESCE(SUM(attempts), 0) FROM outbox GROUP BY status");
+      counts = OutboxCounts{};
+      for (const pqxx::row& row : r) {
+        OutboxStatus status = OutboxStatusOf(row[0].as<std::string>());
+        int64_t rows = row[1].as<int64_t>();
+        counts.failed_attempts += row[2].as<int64_t>();
+        if (status == OutboxStatus::kDelivered) counts.delivered += rows;
+        else if (status == OutboxStatus::kDead) counts.dead += rows;
+        else counts.pending += rows;
+      }
+    });
+    if (!s.ok()) return s;
+    return counts;
+  }
+
+  // The WHERE clause of ListCases, as a COUNT.
+  Result<int64_t> CountCases(const CaseFilter& f) override {
+    int64_t count = 0;
+    Status s = Run("CountCases", [&](pqxx::connection& c) {
+      pqxx::read_transaction txn(c);
+      pqxx::result r = txn.exec_params(
+          "SELECT COUNT(*) FROM cases WHERE"
+          " ($1 = '' OR workflow = $1)"
+          " AND ($2 = '' OR COALESCE(jsonb_typeof(NULLIF(state, '')::jsonb) = 'array'"
+          "      AND NULLIF(state, '')::jsonb ? $2, false))"
+          " AND ($3 = '' OR EXISTS (SELECT 1 FROM jsonb_each("
+          "      CASE WHEN jsonb_typeof(NULLIF(parties, '')::jsonb) = 'object'"
+          "      THEN parties::jsonb ELSE '{}'::jsonb END) AS p(role, names)"
+          "      WHERE jsonb_typeof(p.names) = 'array' AND p.names ? $3))"
+          " AND ($4::boolean IS NULL"
+          "      OR $4 = (next_due_ms IS NOT NULL AND next_due_ms < $5))",
+          f.workflow, f.state, f.party, f.overdue, f.now_ms);
+      count = r[0][0].as<int64_t>();
+    });
+    if (!s.ok()) return s;
+    return count;
+  }
   // ---- end principals and sessions ----
 
  private:

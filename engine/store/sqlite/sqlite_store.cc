@@ -796,6 +796,63 @@ Status SqliteStore::DeleteSession(const std::string& id) {
   s.Bind(1, id);
   return s.Run("deleting a session");
 }
+
+Result<OutboxCounts> SqliteStore::CountOutbox() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  SqliteStatement s(db_, "SELECT status, COUNT(*), COALESCE(SUM(attempts), 0) FROM outbox"
+                         " GROUP BY status");
+  if (!s.ok()) return s.status();
+  OutboxCounts counts;
+  int rc;
+  while ((rc = s.Step()) == SQLITE_ROW) {
+    OutboxStatus status = OutboxStatusOf(s.Text(0));
+    int64_t rows = s.Int(1);
+    counts.failed_attempts += s.Int(2);
+    if (status == OutboxStatus::kDelivered) counts.delivered += rows;
+    else if (status == OutboxStatus::kDead) counts.dead += rows;
+    else counts.pending += rows;
+  }
+  if (rc != SQLITE_DONE) return s.Error(rc, "counting the outbox");
+  return counts;
+}
+
+// The WHERE clause of ListCases, as a COUNT.
+Result<int64_t> SqliteStore::CountCases(const CaseFilter& filter) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  std::string where = "WHERE 1";
+  std::vector<std::variant<int64_t, std::string>> params;
+  auto param = [&](std::variant<int64_t, std::string> value) {
+    params.push_back(std::move(value));
+    return "?" + std::to_string(params.size());
+  };
+  if (!filter.workflow.empty()) where += " AND workflow = " + param(filter.workflow);
+  if (!filter.state.empty()) {
+    where += " AND EXISTS (SELECT 1 FROM json_each(CASE state WHEN '' THEN '[]' ELSE state END)"
+             " AS s WHERE s.value = " + param(filter.state) + ")";
+  }
+  if (!filter.party.empty()) {
+    where += " AND EXISTS (SELECT 1 FROM json_each(CASE parties WHEN '' THEN '{}' ELSE parties END)"
+             " AS r, json_each(r.value) AS p WHERE p.value = " + param(filter.party) + ")";
+  }
+  if (filter.overdue) {
+    std::string now = param(filter.now_ms);
+    where += *filter.overdue ? " AND next_due_ms IS NOT NULL AND next_due_ms < " + now
+                             : " AND (next_due_ms IS NULL OR next_due_ms >= " + now + ")";
+  }
+  SqliteStatement s(db_, "SELECT COUNT(*) FROM cases " + where);
+  if (!s.ok()) return s.status();
+  for (size_t i = 0; i < params.size(); ++i) {
+    int index = static_cast<int>(i) + 1;
+    if (const auto* text = std::get_if<std::string>(&params[i])) {
+      s.Bind(index, *text);
+    } else {
+      s.Bind(index, std::get<int64_t>(params[i]));
+    }
+  }
+  int rc = s.Step();
+  if (rc != SQLITE_ROW) return s.Error(rc, "counting cases");
+  return s.Int(0);
+}
 // ---- end principals and sessions ----
 
 }  // namespace zgtflow::store

@@ -80,6 +80,8 @@ class SqliteStore : public Store {
   Status PutSession(const SessionRow& session) override;
   Result<SessionRow> GetSession(const std::string& id) override;
   Status DeleteSession(const std::string& id) override;
+  Result<OutboxCounts> CountOutbox() override;
+  Result<int64_t> CountCases(const CaseFilter& filter) override;
 
  private:
   explicit SqliteStore(sqlite3* db) : db_(db) {}

@@ -813,6 +813,48 @@ inline void OfTwoCommitsRacingOnOneCaseExactlyOneWins(const StoreFactory& make) 
   CHECK(Must(store->GetHistory("c1")).size() == 41);
 }
 
+// CountCases agrees with ListCases for every filter; CountOutbox with the rows.
+inline void CountsAgreeWithTheLists(const StoreFactory& make) {
+  auto store = Fresh(make);
+  SeedThreeCases(*store);
+  std::vector<CaseFilter> filters(7);
+  filters[1].workflow = "rectification";
+  filters[2].state = "reporting";
+  filters[3].party = "unit-a";
+  filters[4].overdue = true;
+  filters[4].now_ms = 6000;
+  filters[5].overdue = false;
+  filters[5].now_ms = 6000;
+  filters[6].workflow = "rectification";
+  filters[6].limit = 1;  // Ignored by the count.
+  filters[6].offset = 1;
+  for (const CaseFilter& filter : filters) {
+    CaseFilter all = filter;
+    all.limit = 0;
+    all.offset = 0;
+    CHECK(Must(store->CountCases(filter)) ==
+          static_cast<int64_t>(Must(store->ListCases(all)).size()));
+  }
+  CHECK(Must(store->CountCases(filters[0])) == 3);
+  CHECK(Must(store->CountCases(filters[4])) == 1);
+  OutboxCounts empty = Must(store->CountOutbox());
+  CHECK(empty.pending == 0);
+  CHECK(empty.dead == 0);
+  StepCommit d = Create("d", 4000);
+  d.outbox = {Out("log", "d:1:0", 4000), Out("log", "d:1:1", 4000), Out("log", "d:1:2", 4000)};
+  Commit(*store, d);
+  auto rows = Must(store->GetOutbox("d"));
+  REQUIRE(rows.size() == 3);
+  REQUIRE(store->MarkDelivered(rows[0].id).ok());
+  REQUIRE(store->MarkFailed(rows[1].id, "down", 9000, /*dead=*/false).ok());
+  REQUIRE(store->MarkFailed(rows[2].id, "down", 0, /*dead=*/true).ok());
+  OutboxCounts counts = Must(store->CountOutbox());
+  CHECK(counts.delivered == 1);
+  CHECK(counts.pending == 1);
+  CHECK(counts.dead == 1);
+  CHECK(counts.failed_attempts == 2);
+}
+
 // Principals and sessions (web/auth): stored as given, ids unique, sessions
 // deleted on logout.
 inline void PrincipalsAndSessionsRoundTripAndIdsAreUnique(const StoreFactory& make) {
@@ -1062,6 +1104,9 @@ inline void CommitStepsFromEightThreadsAllLand(const StoreFactory& make) {
   ZGT_STORE_CONFORMANCE_CASE(backend, factory,                                                     \
       "principals and sessions round-trip, ids are unique, a deleted session is gone",             \
       PrincipalsAndSessionsRoundTripAndIdsAreUnique)                                               \
+  ZGT_STORE_CONFORMANCE_CASE(backend, factory,                                                     \
+      "case and outbox counts agree with the lists",                                               \
+      CountsAgreeWithTheLists)                                                                     \
   ZGT_STORE_CONFORMANCE_CASE(backend, factory,                                                     \
       "a created case reads back as committed, with history seq 1",                                \
       CreatedCaseReadsBackWithHistorySeqOne)                                                       \
