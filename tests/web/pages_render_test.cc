@@ -278,6 +278,12 @@ TEST_CASE("the workflow page marks cited clauses and shows the diff from the pre
   CHECK(html.find("class=\"line cite\"") != std::string::npos);
   CHECK(html.find("<span class=\"del\">-     after 3 working days") != std::string::npos);
   CHECK(html.find("<span class=\"add\">+     after 5 working days") != std::string::npos);
+  CHECK(html.find("id=\"changes\"") == std::string::npos);  // No model diff given.
+  auto previous = testing::CompileOne(data.previous_source);
+  data.changes = runtime::DiffVersions(*previous, *data.workflow);
+  std::string with_changes = RenderWorkflowPage(data);
+  CHECK(with_changes.find("<ul id=\"changes\">") != std::string::npos);
+  CHECK(with_changes.find("5 working days") != std::string::npos);
   CHECK(LineDiff("a\nb\nc\n", "a\nb\nc\n").empty());
   CHECK(LineDiff("a\nb\n", "a\nc\n") == std::vector<std::string>{"  a", "- b", "+ c"});
 }

@@ -293,7 +293,12 @@ struct Pages {
     if (history.ok()) data->history = std::move(history).value();
     Result<std::vector<store::OutboxRow>> outbox = ctx.store->GetOutbox(id);
     if (outbox.ok()) data->outbox = std::move(outbox).value();
-    Result<std::vector<store::CaseRow>> children = ctx.store->ListChildren(id);
+    // A case that started no child has none: skip the query (on SQLite a
+    // parent_id lookup is not served by the partial index and scans).
+    Result<std::vector<store::CaseRow>> children =
+        view->state.children_started == 0 ? Result<std::vector<store::CaseRow>>(
+                                                 std::vector<store::CaseRow>{})
+                                           : ctx.store->ListChildren(id);
     if (children.ok()) {
       for (store::CaseRow& child : children.value()) {
         if (auth::MaySee(viewer, child)) data->children.push_back(std::move(child));
@@ -392,6 +397,9 @@ struct Pages {
       if (data.versions[i].version == (*workflow)->VersionHex()) {
         data.previous_version = data.versions[i - 1].version;
         data.previous_source = data.versions[i - 1].source;
+        Result<std::shared_ptr<const model::Workflow>> previous =
+            ctx.registry->Get(id, data.previous_version);
+        if (previous.ok()) data.changes = runtime::DiffVersions(**previous, **workflow);
       }
     }
     data.diagram_svg = diagrams.Svg(**workflow, {});

@@ -114,6 +114,21 @@ std::string RenderWorkflowPage(const WorkflowPageData& d) {
   if (!d.previous_version.empty()) {
     std::vector<std::string> diff = LineDiff(d.previous_source, w.source);
     out += "<h2>与上一版本 " + Escape(d.previous_version) + " 的差异</h2>";
+    if (d.changes) {
+      if (d.changes->same()) {
+        out += "<p class=\"muted\">流程模型没有变化（仅格式或注释不同）。</p>";
+      } else {
+        out += "<ul id=\"changes\">";
+        for (const runtime::VersionChange& change : d.changes->changes) {
+          const char* cls = change.sign == '+' ? "add" : change.sign == '-' ? "del" : "";
+          out += "<li class=\"" + std::string(cls) + "\"><code>" + Escape(change.Line()) + "</code>" +
+                 (change.affects_cases ? " <span class=\"tag overdue\">影响在办案件</span>" : "") +
+                 "</li>";
+        }
+        out += "</ul>";
+      }
+      out += "<p class=\"muted\">文本差异：</p>";
+    }
     if (diff.empty()) {
       out += "<p class=\"muted\">文本相同。</p>";
     } else {

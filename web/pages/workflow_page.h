@@ -5,10 +5,12 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "engine/model/workflow.h"
+#include "engine/runtime/version_diff.h"
 #include "engine/store/records.h"
 #include "web/auth/principal.h"
 #include "web/pages/layout.h"
@@ -21,6 +23,9 @@ struct WorkflowPageData {
   std::vector<store::DefinitionRow> versions;       // This workflow's, oldest first.
   std::string previous_source;                      // Source of the version before it ("" = none).
   std::string previous_version;
+  // What changed in the model (runtime::DiffVersions) when the previous
+  // version is held by the registry; unset otherwise (the line diff remains).
+  std::optional<runtime::VersionDiff> changes;
   std::string diagram_svg;
 };
 
