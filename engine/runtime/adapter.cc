@@ -52,6 +52,15 @@ void AdapterRegistry::SetNotifyRouting(NotifyRouting routing) {
 }
 
 Result<std::vector<Adapter*>> AdapterRegistry::Route(const store::OutboxRow& row) const {
+  Result<std::vector<Channel>> channels = RouteChannels(row);
+  if (!channels.ok()) return channels.status();
+  std::vector<Adapter*> adapters;
+  for (const Channel& channel : *channels) adapters.push_back(channel.adapter);
+  return adapters;
+}
+
+Result<std::vector<AdapterRegistry::Channel>> AdapterRegistry::RouteChannels(
+    const store::OutboxRow& row) const {
   std::lock_guard<std::mutex> lock(mutex_);
   auto find = [this](const std::string& name) -> Adapter* {
     auto found = adapters_.find(name);
@@ -62,7 +71,7 @@ Result<std::vector<Adapter*>> AdapterRegistry::Route(const store::OutboxRow& row
     if (adapter == nullptr) {
       return Status::NotFound("no adapter named '" + row.adapter + "' is registered");
     }
-    return std::vector<Adapter*>{adapter};
+    return std::vector<Channel>{{row.adapter, adapter}};
   }
   json payload = json::parse(row.payload, nullptr, /*allow_exceptions=*/false);
   if (payload.is_discarded() || !payload.is_object() || !payload.contains("role") ||
@@ -75,14 +84,14 @@ Result<std::vector<Adapter*>> AdapterRegistry::Route(const store::OutboxRow& row
   if (route == routing_.routes.end()) {
     return Status::NotFound("no notify route for role '" + role + "' and no \"*\" route");
   }
-  std::vector<Adapter*> channels;
+  std::vector<Channel> channels;
   for (const std::string& name : route->second) {
     Adapter* adapter = find(name);
     if (adapter == nullptr) {
       return Status::NotFound("notify route for role '" + role + "' names adapter '" + name +
                               "', which is not registered");
     }
-    channels.push_back(adapter);
+    channels.push_back({name, adapter});
   }
   return channels;
 }

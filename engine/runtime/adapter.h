@@ -89,6 +89,12 @@ class AdapterRegistry {
   // kNotFound with a clear message for an unknown adapter or channel, or a
   // role with no route; kInvalidArgument for a notify payload with no role.
   Result<std::vector<Adapter*>> Route(const store::OutboxRow& row) const;
+  // As Route, with each adapter's name (the channel, for delivery attempts).
+  struct Channel {
+    std::string name;
+    Adapter* adapter = nullptr;
+  };
+  Result<std::vector<Channel>> RouteChannels(const store::OutboxRow& row) const;
 
  private:
   mutable std::mutex mutex_;

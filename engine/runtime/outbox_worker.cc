@@ -18,6 +18,10 @@ using nlohmann::json;
 
 namespace {
 
+constexpr const char* kDelivered = "delivered";
+constexpr const char* kRetry = "retry";
+constexpr const char* kDead = "dead";
+
 double DefaultJitter() {
   // One generator per thread: no lock, and workers on several threads do not
   // draw the same sequence.
@@ -101,6 +105,21 @@ Status OutboxWorker::ReturnToCase(const store::OutboxRow& row, bool failed,
   return Status::Ok();  // Applied, or refused (e.g. answered already): either way done.
 }
 
+void OutboxWorker::RecordAttempt(const store::OutboxRow& row, const std::string& channel,
+                                 const char* outcome, const std::string& error, int64_t at_ms) {
+  store::DeliveryAttemptRow attempt;
+  attempt.case_id = row.case_id;
+  attempt.outbox_id = row.id;
+  attempt.attempt = row.attempts + 1;
+  attempt.channel = channel;
+  attempt.outcome = outcome;
+  attempt.error = error;
+  attempt.at_ms = at_ms;
+  // Best effort: the outbox row's attempts and last_error stay the record
+  // that decides retries; a lost attempt line must not stop a delivery.
+  if (!store_->AddDeliveryAttempt(attempt).ok()) ++attempts_unrecorded_;
+}
+
 Status OutboxWorker::MarkDead(const store::OutboxRow& row, const std::string& error,
                               bool is_call) {
   if (is_call) {
@@ -128,6 +147,7 @@ Result<int> OutboxWorker::RunOnce(int limit) {
       if (!payload.is_discarded() && payload.is_object() && payload.contains("call_id")) {
         const json& id = payload["call_id"];
         if (!id.is_number_unsigned() || id.get<uint64_t>() > UINT32_MAX) {
+          RecordAttempt(row, row.adapter, kDead, "malformed call_id in the payload", now_ms);
           Status marked = store_->MarkFailed(row.id, "malformed call_id in the payload",
                                              row.next_attempt_at_ms, /*dead=*/true);
           if (!marked.ok()) return marked;
@@ -138,20 +158,25 @@ Result<int> OutboxWorker::RunOnce(int limit) {
       }
     }
 
-    Result<std::vector<Adapter*>> route = adapters_->Route(row);
+    Result<std::vector<AdapterRegistry::Channel>> route = adapters_->RouteChannels(row);
     if (!route.ok()) {
+      RecordAttempt(row, "", kDead, route.status().message(), now_ms);
       Status marked = MarkDead(row, route.status().message(), is_call);
       if (!marked.ok() && marked.code() == StatusCode::kUnavailable) return marked;
       continue;
     }
 
+    const int attempts = row.attempts + 1;
     DeliveryResult result = DeliveryResult::Ok();
-    for (Adapter* adapter : *route) {
-      DeliveryResult one = SafeDeliver(adapter, row);
+    for (const AdapterRegistry::Channel& channel : *route) {
+      DeliveryResult one = SafeDeliver(channel.adapter, row);
       if (!one.ok) {
+        const bool dead = !one.retryable || attempts >= options_.max_attempts;
+        RecordAttempt(row, channel.name, dead ? kDead : kRetry, one.error, clock_->NowMs());
         result = std::move(one);
         break;
       }
+      RecordAttempt(row, channel.name, kDelivered, "", clock_->NowMs());
       result.reply_json = std::move(one.reply_json);
     }
 
@@ -177,7 +202,6 @@ Result<int> OutboxWorker::RunOnce(int limit) {
       continue;
     }
 
-    const int attempts = row.attempts + 1;
     if (!result.retryable || attempts >= options_.max_attempts) {
       std::string error = result.error;
       if (result.retryable) error += " (attempt " + std::to_string(attempts) + ", giving up)";

@@ -61,7 +61,9 @@ class OutboxWorker {
   //   (kNotFound), which makes it dead.
   // Returns how many rows were delivered; the first store failure otherwise
   // (rows before it stay handled). Each attempt is visible in the row
-  // (attempts, last_error) through Store::GetOutbox.
+  // (attempts, last_error) through Store::GetOutbox, and each channel's
+  // attempt in Store::ListDeliveryAttempts: outcome "delivered", "retry"
+  // (failed, tried again later) or "dead" (channel "" when no route).
   Result<int> RunOnce(int limit);
 
   // Optional background loop (as TimerWorker's): RunOnce(limit) every
@@ -74,12 +76,17 @@ class OutboxWorker {
   int64_t delivered() const { return delivered_.load(); }
   int64_t retried() const { return retried_.load(); }
   int64_t dead() const { return dead_.load(); }
+  // Attempts the store could not record (Store::AddDeliveryAttempt failed).
+  int64_t attempts_unrecorded() const { return attempts_unrecorded_.load(); }
 
  private:
   // Sends a call row's reply or failure back into its case. Ok when the
   // input was applied or refused; the Submit error otherwise.
   Status ReturnToCase(const store::OutboxRow& row, bool failed, const std::string& body);
   Status MarkDead(const store::OutboxRow& row, const std::string& error, bool is_call);
+  // Store::AddDeliveryAttempt for attempt row.attempts + 1 on `channel`.
+  void RecordAttempt(const store::OutboxRow& row, const std::string& channel, const char* outcome,
+                     const std::string& error, int64_t at_ms);
   int64_t Backoff(int attempts);
 
   store::Store* store_;
@@ -92,6 +99,7 @@ class OutboxWorker {
   std::atomic<int64_t> delivered_{0};
   std::atomic<int64_t> retried_{0};
   std::atomic<int64_t> dead_{0};
+  std::atomic<int64_t> attempts_unrecorded_{0};
 
   PollingLoop loop_;  // Last member: stopped before the others go.
 };

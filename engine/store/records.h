@@ -83,6 +83,20 @@ struct OutboxRow {
   int64_t claimed_until_ms = 0;
 };
 
+// One attempt to hand an outbox row to one channel (runtime/outbox_worker),
+// so each attempt is visible in the case's history. Append only; keyed by
+// case id like every case table. `id` is assigned by the store (increasing).
+struct DeliveryAttemptRow {
+  int64_t id = 0;
+  std::string case_id;
+  int64_t outbox_id = 0;
+  int attempt = 0;           // The row's attempt number, 1, 2, …
+  std::string channel;       // Adapter tried ("log", "webhook", …); "" when none could be routed.
+  std::string outcome;       // "delivered" | "retry" (failed, tried again later) | "dead".
+  std::string error;         // "" when delivered.
+  int64_t at_ms = 0;
+};
+
 // A follow-up input of a committed step (issue 5): a child case to start, a
 // child.done to a parent, one receiver of a `send … matching`. Written in the
 // step's transaction, carried out right after the commit by the runner, or by

@@ -142,6 +142,14 @@ class Store {
   // Number of cases ListCases(filter) would return without limit and offset
   // (the API's page totals). The default lists them; SQL backends count.
   virtual Result<int64_t> CountCases(const CaseFilter& filter);
+
+  // ---- delivery attempts (runtime/outbox_worker; added for issue 5) ----
+  // Appends one attempt (its id is assigned, increasing); the case need not
+  // exist. ListDeliveryAttempts: the case's attempts by id (empty for an
+  // unknown case). Not pure (see above); the defaults answer kInternal.
+  virtual Status AddDeliveryAttempt(const DeliveryAttemptRow& attempt);
+  virtual Result<std::vector<DeliveryAttemptRow>> ListDeliveryAttempts(
+      const std::string& case_id);
 };
 
 }  // namespace zgtflow::store

@@ -120,6 +120,12 @@ TEST_CASE("serve delivers a notify to the log and webhook channels of its route"
   REQUIRE(outbox.ok());
   REQUIRE(outbox->size() == 1);
   CHECK((*outbox)[0].status == store::OutboxStatus::kDelivered);
+  auto attempts = db.value()->ListDeliveryAttempts(id);
+  REQUIRE(attempts.ok());
+  REQUIRE(attempts->size() == 2);
+  CHECK((*attempts)[0].channel == "log");
+  CHECK((*attempts)[1].channel == "webhook");
+  CHECK((*attempts)[1].outcome == "delivered");
 }
 
 TEST_CASE("serve retries a failing webhook with backoff, then dead-letters the delivery",
@@ -154,6 +160,17 @@ TEST_CASE("serve retries a failing webhook with backoff, then dead-letters the d
   CHECK(row.attempts == 3);
   CHECK(Contains(row.last_error, "answered 503"));
   CHECK(Contains(row.last_error, "giving up"));
+  // Each attempt is in the case's delivery history.
+  auto attempts = db.value()->ListDeliveryAttempts(id);
+  REQUIRE(attempts.ok());
+  REQUIRE(attempts->size() == 3);
+  for (int n = 0; n < 3; ++n) {
+    const store::DeliveryAttemptRow& attempt = (*attempts)[n];
+    CHECK(attempt.attempt == n + 1);
+    CHECK(attempt.channel == "webhook");
+    CHECK(attempt.outcome == (n < 2 ? "retry" : "dead"));
+    CHECK(Contains(attempt.error, "answered 503"));
+  }
 }
 
 TEST_CASE("serve refuses to start when a notify route names a channel not configured", "[cli]") {

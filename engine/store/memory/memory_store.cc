@@ -322,6 +322,24 @@ Result<std::vector<OutboxRow>> MemoryStore::GetOutbox(const std::string& case_id
   return rows;
 }
 
+// ---- delivery attempts ----
+
+Status MemoryStore::AddDeliveryAttempt(const DeliveryAttemptRow& attempt) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  DeliveryAttemptRow row = attempt;
+  row.id = next_attempt_id_++;
+  attempts_[row.case_id].push_back(std::move(row));
+  return Status::Ok();
+}
+
+Result<std::vector<DeliveryAttemptRow>> MemoryStore::ListDeliveryAttempts(
+    const std::string& case_id) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto found = attempts_.find(case_id);
+  if (found == attempts_.end()) return std::vector<DeliveryAttemptRow>{};
+  return found->second;
+}
+
 // ---- principals and sessions ----
 
 Status MemoryStore::PutPrincipal(const PrincipalRow& principal) {

@@ -50,6 +50,8 @@ class MemoryStore : public Store {
                                                   int64_t lease_ms, int limit) override;
   Status DropFollowUp(const std::string& key) override;
   Result<std::vector<FollowUpRow>> GetFollowUps(const std::string& case_id) override;
+  Status AddDeliveryAttempt(const DeliveryAttemptRow& attempt) override;
+  Result<std::vector<DeliveryAttemptRow>> ListDeliveryAttempts(const std::string& case_id) override;
   Status PutPrincipal(const PrincipalRow& principal) override;
   Result<PrincipalRow> GetPrincipal(const std::string& id) override;
   Status PutSession(const SessionRow& session) override;
@@ -77,6 +79,8 @@ class MemoryStore : public Store {
   std::map<TimerKey, TimerRow> timers_;
   std::map<int64_t, OutboxRow> outbox_;  // By id: ids increase, so this is insertion order.
   int64_t next_outbox_id_ = 1;
+  std::map<std::string, std::vector<DeliveryAttemptRow>> attempts_;  // By case, in id order.
+  int64_t next_attempt_id_ = 1;
   std::map<std::string, PrincipalRow> principals_;  // By id.
   std::map<std::string, SessionRow> sessions_;      // By id.
 };

@@ -126,6 +126,23 @@ UPDATE cases SET last_hash = COALESCE(
   (SELECT h.hash FROM history h WHERE h.case_id = cases.id ORDER BY h.seq DESC LIMIT 1), '');
 )sql";
 
+// Migration 6 (issue 5): each attempt to deliver an outbox row to a channel,
+// shown with the case's history. Append only; keyed by case_id (Citus:
+// distributed by case_id, colocated with cases).
+const char kV6DeliveryAttempts[] = R"sql(
+CREATE TABLE delivery_attempts (
+  id              BIGSERIAL NOT NULL,
+  case_id         TEXT COLLATE "C" NOT NULL,
+  outbox_id       BIGINT NOT NULL,
+  attempt         INT NOT NULL,
+  channel         TEXT NOT NULL,
+  outcome         TEXT NOT NULL,            -- 'delivered' | 'retry' | 'dead'
+  error           TEXT NOT NULL,
+  at_ms           BIGINT NOT NULL,
+  PRIMARY KEY (case_id, id)
+);
+)sql";
+
 // Migration 5 (issue 5): pending follow-up inputs of committed steps
 // (records.h FollowUpRow). Keyed by the asking case's id for Citus; the key
 // alone is unique too, as the receiving step deletes by key.
@@ -154,6 +171,7 @@ const std::vector<Migration>& Migrations() {
       {2, "principals and sessions (web logins)", kV2Principals},
       {3, "cases.last_hash: the newest history entry's hash", kV3CaseLastHash},
       {5, "follow_ups: follow-up inputs of committed steps", kV5FollowUps},
+      {6, "delivery_attempts: each outbox delivery attempt", kV6DeliveryAttempts},
   };
   return kMigrations;
 }

@@ -715,6 +715,49 @@ Result<std::vector<OutboxRow>> SqliteStore::GetOutbox(const std::string& case_id
   return ReadAll<OutboxRow>(s, ReadOutbox, "reading outbox of " + case_id);
 }
 
+// ---- delivery attempts ----
+
+Status SqliteStore::AddDeliveryAttempt(const DeliveryAttemptRow& a) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  SqliteStatement s(db_,
+                    "INSERT INTO delivery_attempts (case_id, outbox_id, attempt, channel, outcome,"
+                    " error, at_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+  if (!s.ok()) return s.status();
+  s.Bind(1, a.case_id);
+  s.Bind(2, a.outbox_id);
+  s.Bind(3, static_cast<int64_t>(a.attempt));
+  s.Bind(4, a.channel);
+  s.Bind(5, a.outcome);
+  s.Bind(6, a.error);
+  s.Bind(7, a.at_ms);
+  return s.Run("adding a delivery attempt of " + a.case_id);
+}
+
+Result<std::vector<DeliveryAttemptRow>> SqliteStore::ListDeliveryAttempts(
+    const std::string& case_id) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  SqliteStatement s(db_,
+                    "SELECT id, case_id, outbox_id, attempt, channel, outcome, error, at_ms"
+                    " FROM delivery_attempts WHERE case_id = ?1 ORDER BY id");
+  if (!s.ok()) return s.status();
+  s.Bind(1, case_id);
+  return ReadAll<DeliveryAttemptRow>(
+      s,
+      [](const SqliteStatement& st) {
+        DeliveryAttemptRow row;
+        row.id = st.Int(0);
+        row.case_id = st.Text(1);
+        row.outbox_id = st.Int(2);
+        row.attempt = static_cast<int>(st.Int(3));
+        row.channel = st.Text(4);
+        row.outcome = st.Text(5);
+        row.error = st.Text(6);
+        row.at_ms = st.Int(7);
+        return row;
+      },
+      "reading delivery attempts of " + case_id);
+}
+
 // ---- principals and sessions ----
 
 Status SqliteStore::PutPrincipal(const PrincipalRow& p) {

@@ -75,6 +75,8 @@ class SqliteStore : public Store {
                                                   int64_t lease_ms, int limit) override;
   Status DropFollowUp(const std::string& key) override;
   Result<std::vector<FollowUpRow>> GetFollowUps(const std::string& case_id) override;
+  Status AddDeliveryAttempt(const DeliveryAttemptRow& attempt) override;
+  Result<std::vector<DeliveryAttemptRow>> ListDeliveryAttempts(const std::string& case_id) override;
   Status PutPrincipal(const PrincipalRow& principal) override;
   Result<PrincipalRow> GetPrincipal(const std::string& id) override;
   Status PutSession(const SessionRow& session) override;

@@ -47,7 +47,7 @@ std::unique_ptr<Store> MakeFreshPostgresStore() {
   std::unique_ptr<Store> store = OpenOrNull(server.Url("postgres"));
   if (store == nullptr) return nullptr;
   if (!server.Psql("postgres",
-                   "TRUNCATE definitions, cases, history, timers, outbox, follow_ups RESTART IDENTITY")) {
+                   "TRUNCATE definitions, cases, history, timers, outbox, follow_ups, delivery_attempts RESTART IDENTITY")) {
     UNSCOPED_INFO("TRUNCATE failed");
     return nullptr;
   }

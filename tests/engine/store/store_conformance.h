@@ -1089,6 +1089,44 @@ inline void CommitStepsFromEightThreadsAllLand(const StoreFactory& make) {
   CHECK(Must(store->ListCaseIds()).size() == 80);
 }
 
+// ---- durable runtime (issue 5): delivery attempts ----
+
+inline void DeliveryAttemptsAreAppendedAndListedPerCaseInOrder(const StoreFactory& make) {
+  auto store = Fresh(make);
+  CHECK(Must(store->ListDeliveryAttempts("c1")).empty());
+  auto attempt = [](const std::string& case_id, int n, const std::string& outcome,
+                    const std::string& error) {
+    DeliveryAttemptRow a;
+    a.case_id = case_id;
+    a.outbox_id = 7;
+    a.attempt = n;
+    a.channel = "webhook";
+    a.outcome = outcome;
+    a.error = error;
+    a.at_ms = 1000 * n;
+    return a;
+  };
+  REQUIRE(store->AddDeliveryAttempt(attempt("c1", 1, "retry", "answered 503 — 稍后")).ok());
+  REQUIRE(store->AddDeliveryAttempt(attempt("c2", 1, "delivered", "")).ok());
+  REQUIRE(store->AddDeliveryAttempt(attempt("c1", 2, "dead", "answered 503")).ok());
+  auto c1 = Must(store->ListDeliveryAttempts("c1"));
+  REQUIRE(c1.size() == 2);
+  CHECK(c1[0].id < c1[1].id);
+  CHECK(c1[0].case_id == "c1");
+  CHECK(c1[0].outbox_id == 7);
+  CHECK(c1[0].attempt == 1);
+  CHECK(c1[0].channel == "webhook");
+  CHECK(c1[0].outcome == "retry");
+  CHECK(c1[0].error == "answered 503 — 稍后");
+  CHECK(c1[0].at_ms == 1000);
+  CHECK(c1[1].attempt == 2);
+  CHECK(c1[1].outcome == "dead");
+  auto c2 = Must(store->ListDeliveryAttempts("c2"));
+  REQUIRE(c2.size() == 1);
+  CHECK(c2[0].outcome == "delivered");
+  CHECK(c2[0].error.empty());
+}
+
 }  // namespace zgtflow::store::conformance
 
 // Defines one Catch2 test case per clause, named "BACKEND: sentence".
@@ -1190,4 +1228,7 @@ inline void CommitStepsFromEightThreadsAllLand(const StoreFactory& make) {
       CommitStepsFromEightThreadsAllLand)                                                          \
   ZGT_STORE_CONFORMANCE_CASE(backend, factory,                                                     \
       "the case row carries the hash of its newest history entry",                                 \
-      TheCaseRowCarriesTheNewestHistoryHash)
+      TheCaseRowCarriesTheNewestHistoryHash)                                                    \
+  ZGT_STORE_CONFORMANCE_CASE(backend, factory,                                                     \
+      "delivery attempts are appended and listed per case in order",                               \
+      DeliveryAttemptsAreAppendedAndListedPerCaseInOrder)
