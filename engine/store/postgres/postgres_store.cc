@@ -5,8 +5,10 @@
 #include <algorithm>
 #include <exception>
 #include <functional>
+#include <map>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <tuple>
 #include <utility>
 #include <vector>
@@ -101,6 +103,39 @@ FollowUpRow DecodeFollowUp(const pqxx::row& row) {
   f.claimed_until_ms = row[8].as<int64_t>();
   return f;
 }
+
+// PostgreSQL array literals for multi-row statements (unnest($1::text[], …)):
+// every element quoted, backslash and double quote escaped; NULL unquoted.
+class ArrayLiteral {
+ public:
+  void Add(const std::string& text) {
+    Open();
+    out_ += '"';
+    for (char ch : text) {
+      if (ch == '"' || ch == '\\') out_ += '\\';
+      out_ += ch;
+    }
+    out_ += '"';
+  }
+  void Add(int64_t value) {
+    Open();
+    out_ += std::to_string(value);
+  }
+  void Add(const std::optional<int64_t>& value) {
+    if (value) {
+      Add(*value);
+    } else {
+      Open();
+      out_ += "NULL";
+    }
+  }
+  std::string str() const { return out_.empty() ? "{}" : out_ + "}"; }
+  bool empty() const { return out_.empty(); }
+
+ private:
+  void Open() { out_ += out_.empty() ? '{' : ','; }
+  std::string out_;
+};
 
 // SQLSTATE classes that mean "the server went away or is going away": 08
 // (connection exception), 57P (operator intervention: shutdown, crash
@@ -208,6 +243,10 @@ class PostgresStore : public Store {
       if (out[i].ok()) valid.push_back(i);
     }
     if (valid.empty()) return out;
+    std::set<std::string> ids;
+    for (size_t i : valid) ids.insert(commits[i].case_row.id);
+    if (ids.size() == valid.size()) return CommitDistinct(commits, valid, out);
+    // Several steps of one case: each after the one before, by savepoints.
     Status s = Run("CommitSteps", [&](pqxx::connection& c) {
       pqxx::work txn(c);
       for (size_t i : valid) {
@@ -227,6 +266,259 @@ class PostgresStore : public Store {
           sub.commit();
         } else {
           sub.abort();
+        }
+      }
+      txn.commit();
+    });
+    if (!s.ok()) {
+      for (size_t i : valid) out[i] = s;
+    }
+    return out;
+  }
+
+  // CommitSteps of commits of distinct cases, in a fixed number of round
+  // trips whatever the batch size: the case rows (and named follow-ups) are
+  // locked and checked first, so the writes, one multi-row statement per
+  // table, cannot fail for one commit alone; each refused commit is simply
+  // left out of them.
+  std::vector<Status> CommitDistinct(const std::vector<StepCommit>& commits,
+                                     const std::vector<size_t>& valid, std::vector<Status> out) {
+    Status s = Run("CommitSteps", [&](pqxx::connection& c) {
+      for (size_t i : valid) out[i] = Status::Ok();
+      pqxx::work txn(c);
+      ArrayLiteral ids;
+      for (size_t i : valid) ids.Add(commits[i].case_row.id);
+      std::map<std::string, int64_t> revisions;
+      for (const pqxx::row& row : txn.exec_params(
+               "SELECT id, revision FROM cases WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE",
+               ids.str())) {
+        revisions[row[0].as<std::string>()] = row[1].as<int64_t>();
+      }
+      ArrayLiteral named;
+      for (size_t i : valid) {
+        if (!commits[i].follow_up_done.empty()) named.Add(commits[i].follow_up_done);
+      }
+      std::set<std::string> pending;
+      if (!named.empty()) {
+        for (const pqxx::row& row : txn.exec_params(
+                 "SELECT key FROM follow_ups WHERE key = ANY($1::text[]) ORDER BY key FOR UPDATE",
+                 named.str())) {
+          pending.insert(row[0].as<std::string>());
+        }
+      }
+      std::vector<size_t> go;
+      ArrayLiteral with_adds;
+      for (size_t i : valid) {
+        const StepCommit& commit = commits[i];
+        const CaseRow& k = commit.case_row;
+        auto found = revisions.find(k.id);
+        if (!commit.follow_up_done.empty() && !pending.count(commit.follow_up_done)) {
+          out[i] = Status(StatusCode::kFailedPrecondition,
+                          "follow-up " + commit.follow_up_done + " is not pending");
+        } else if (commit.create && found != revisions.end()) {
+          out[i] = Status(StatusCode::kConflict, "case " + k.id + " already exists");
+        } else if (!commit.create && found == revisions.end()) {
+          out[i] = Status::NotFound("case " + k.id + " does not exist");
+        } else if (!commit.create && found->second != commit.expected_revision) {
+          out[i] = Status(StatusCode::kConflict,
+                          "case " + k.id + " is at revision " + std::to_string(found->second) +
+                              ", the step expected " + std::to_string(commit.expected_revision));
+        } else {
+          go.push_back(i);
+          if (!commit.create && !commit.add_timers.empty()) with_adds.Add(k.id);
+        }
+      }
+      if (!with_adds.empty()) {
+        // An added id still pending after the commit's deletes is malformed.
+        std::set<std::pair<std::string, int64_t>> timers;
+        for (const pqxx::row& row : txn.exec_params(
+                 "SELECT case_id, timer_id FROM timers WHERE case_id = ANY($1::text[])",
+                 with_adds.str())) {
+          timers.insert({row[0].as<std::string>(), row[1].as<int64_t>()});
+        }
+        std::vector<size_t> kept;
+        for (size_t i : go) {
+          const StepCommit& commit = commits[i];
+          std::set<int64_t> deleted(commit.cancel_timers.begin(), commit.cancel_timers.end());
+          if (commit.fired_timer) deleted.insert(*commit.fired_timer);
+          Status status;
+          for (const TimerRow& t : commit.add_timers) {
+            const int64_t id = static_cast<int64_t>(t.timer_id);
+            if (timers.count({commit.case_row.id, id}) && !deleted.count(id)) {
+              status = Status::InvalidArgument("timer " + std::to_string(t.timer_id) + " of case " +
+                                                   commit.case_row.id + " is still pending",
+                                               "timer_id");
+              break;
+            }
+          }
+          out[i] = status;
+          if (status.ok()) kept.push_back(i);
+        }
+        go = std::move(kept);
+      }
+      // Creates first: one racing another transaction's create loses here,
+      // before any of its other rows is written.
+      {
+        ArrayLiteral a[14];
+        for (size_t i : go) {
+          if (!commits[i].create) continue;
+          const CaseRow& k = commits[i].case_row;
+          a[0].Add(k.id); a[1].Add(k.workflow); a[2].Add(k.version);
+          a[3].Add(std::string(CaseStatusText(k.status))); a[4].Add(k.state); a[5].Add(k.snapshot);
+          a[6].Add(k.data); a[7].Add(k.parties); a[8].Add(k.parent_id); a[9].Add(k.revision);
+          a[10].Add(k.created_at_ms); a[11].Add(k.updated_at_ms); a[12].Add(k.next_due_ms);
+          a[13].Add(commits[i].history.hash);
+        }
+        if (!a[0].empty()) {
+          std::set<std::string> inserted;
+          for (const pqxx::row& row : txn.exec_params(
+                   "INSERT INTO cases (id, workflow, version, status, state, snapshot, data, parties,"
+                   " parent_id, revision, created_at_ms, updated_at_ms, next_due_ms, last_hash)"
+                   " SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[],"
+                   " $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::bigint[],"
+                   " $11::bigint[], $12::bigint[], $13::bigint[], $14::text[])"
+                   " ON CONFLICT (id) DO NOTHING RETURNING id",
+                   a[0].str(), a[1].str(), a[2].str(), a[3].str(), a[4].str(), a[5].str(),
+                   a[6].str(), a[7].str(), a[8].str(), a[9].str(), a[10].str(), a[11].str(),
+                   a[12].str(), a[13].str())) {
+            inserted.insert(row[0].as<std::string>());
+          }
+          std::vector<size_t> kept;
+          for (size_t i : go) {
+            if (commits[i].create && !inserted.count(commits[i].case_row.id)) {
+              out[i] = Status(StatusCode::kConflict,
+                              "case " + commits[i].case_row.id + " already exists");
+            } else {
+              kept.push_back(i);
+            }
+          }
+          go = std::move(kept);
+        }
+      }
+      {
+        ArrayLiteral a[14];
+        for (size_t i : go) {
+          if (commits[i].create) continue;
+          const CaseRow& k = commits[i].case_row;
+          a[0].Add(k.id); a[1].Add(k.workflow); a[2].Add(k.version);
+          a[3].Add(std::string(CaseStatusText(k.status))); a[4].Add(k.state); a[5].Add(k.snapshot);
+          a[6].Add(k.data); a[7].Add(k.parties); a[8].Add(k.parent_id); a[9].Add(k.revision);
+          a[10].Add(k.created_at_ms); a[11].Add(k.updated_at_ms); a[12].Add(k.next_due_ms);
+          a[13].Add(commits[i].history.hash);
+        }
+        if (!a[0].empty()) {
+          txn.exec_params(
+              "UPDATE cases AS c SET workflow = v.workflow, version = v.version,"
+              " status = v.status, state = v.state, snapshot = v.snapshot, data = v.data,"
+              " parties = v.parties, parent_id = v.parent_id, revision = v.revision,"
+              " created_at_ms = v.created_at_ms, updated_at_ms = v.updated_at_ms,"
+              " next_due_ms = v.next_due_ms, last_hash = v.last_hash"
+              " FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[],"
+              " $6::text[], $7::text[], $8::text[], $9::text[], $10::bigint[], $11::bigint[],"
+              " $12::bigint[], $13::bigint[], $14::text[]) AS v(id, workflow, version, status,"
+              " state, snapshot, data, parties, parent_id, revision, created_at_ms,"
+              " updated_at_ms, next_due_ms, last_hash) WHERE c.id = v.id",
+              a[0].str(), a[1].str(), a[2].str(), a[3].str(), a[4].str(), a[5].str(),
+              a[6].str(), a[7].str(), a[8].str(), a[9].str(), a[10].str(), a[11].str(),
+              a[12].str(), a[13].str());
+        }
+      }
+      if (go.empty()) {
+        txn.commit();
+        return;
+      }
+      {
+        ArrayLiteral a[8];
+        for (size_t i : go) {
+          const HistoryRow& h = commits[i].history;
+          a[0].Add(commits[i].case_row.id); a[1].Add(h.seq); a[2].Add(h.input); a[3].Add(h.actor);
+          a[4].Add(h.effects); a[5].Add(h.at_ms); a[6].Add(h.prev_hash); a[7].Add(h.hash);
+        }
+        txn.exec_params(
+            "INSERT INTO history (case_id, seq, input, actor, effects, at_ms, prev_hash, hash)"
+            " SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[],"
+            " $6::bigint[], $7::text[], $8::text[])",
+            a[0].str(), a[1].str(), a[2].str(), a[3].str(), a[4].str(), a[5].str(), a[6].str(),
+            a[7].str());
+      }
+      {
+        ArrayLiteral cases, timer_ids;
+        for (size_t i : go) {
+          std::vector<uint32_t> removed = commits[i].cancel_timers;
+          if (commits[i].fired_timer) removed.push_back(*commits[i].fired_timer);
+          for (uint32_t id : removed) {
+            cases.Add(commits[i].case_row.id);
+            timer_ids.Add(static_cast<int64_t>(id));
+          }
+        }
+        if (!cases.empty()) {
+          txn.exec_params(
+              "DELETE FROM timers t USING unnest($1::text[], $2::bigint[]) AS d(case_id, timer_id)"
+              " WHERE t.case_id = d.case_id AND t.timer_id = d.timer_id",
+              cases.str(), timer_ids.str());
+        }
+      }
+      {
+        ArrayLiteral a[4];
+        for (size_t i : go) {
+          for (const TimerRow& t : commits[i].add_timers) {
+            a[0].Add(commits[i].case_row.id); a[1].Add(static_cast<int64_t>(t.timer_id));
+            a[2].Add(t.due_at_ms); a[3].Add(t.state);
+          }
+        }
+        if (!a[0].empty()) {
+          txn.exec_params(
+              "INSERT INTO timers (case_id, timer_id, due_at_ms, state, claimed_by,"
+              " claimed_until_ms) SELECT c, t, d, s, '', 0"
+              " FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::text[]) AS v(c, t, d, s)",
+              a[0].str(), a[1].str(), a[2].str(), a[3].str());
+        }
+      }
+      {
+        ArrayLiteral a[8];
+        for (size_t i : go) {
+          for (const OutboxRow& o : commits[i].outbox) {
+            a[0].Add(commits[i].case_row.id); a[1].Add(o.adapter); a[2].Add(o.payload);
+            a[3].Add(o.idempotency_key); a[4].Add(static_cast<int64_t>(o.attempts));
+            a[5].Add(o.next_attempt_at_ms); a[6].Add(std::string(OutboxStatusText(o.status)));
+            a[7].Add(o.last_error);
+          }
+        }
+        if (!a[0].empty()) {
+          // Ordered by position, so ids increase in commit order.
+          txn.exec_params(
+              "INSERT INTO outbox (case_id, adapter, payload, idempotency_key, attempts,"
+              " next_attempt_at_ms, status, last_error, claimed_by, claimed_until_ms)"
+              " SELECT c, a, p, k, n, t, s, e, '', 0 FROM unnest($1::text[], $2::text[],"
+              " $3::text[], $4::text[], $5::int[], $6::bigint[], $7::text[], $8::text[])"
+              " WITH ORDINALITY AS v(c, a, p, k, n, t, s, e, o) ORDER BY o",
+              a[0].str(), a[1].str(), a[2].str(), a[3].str(), a[4].str(), a[5].str(),
+              a[6].str(), a[7].str());
+        }
+      }
+      {
+        ArrayLiteral done;
+        for (size_t i : go) {
+          if (!commits[i].follow_up_done.empty()) done.Add(commits[i].follow_up_done);
+        }
+        if (!done.empty()) {
+          txn.exec_params("DELETE FROM follow_ups WHERE key = ANY($1::text[])", done.str());
+        }
+        ArrayLiteral a[7];
+        for (size_t i : go) {
+          for (const FollowUpRow& f : commits[i].follow_ups) {
+            a[0].Add(commits[i].case_row.id); a[1].Add(f.key); a[2].Add(f.kind);
+            a[3].Add(f.target); a[4].Add(f.workflow); a[5].Add(f.input); a[6].Add(f.created_at_ms);
+          }
+        }
+        if (!a[0].empty()) {
+          txn.exec_params(
+              "INSERT INTO follow_ups (case_id, key, kind, target, workflow, input, created_at_ms,"
+              " claimed_by, claimed_until_ms) SELECT c, k, d, t, w, i, m, '', 0"
+              " FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[],"
+              " $6::text[], $7::bigint[]) AS v(c, k, d, t, w, i, m)",
+              a[0].str(), a[1].str(), a[2].str(), a[3].str(), a[4].str(), a[5].str(),
+              a[6].str());
         }
       }
       txn.commit();

@@ -1,0 +1,383 @@
+// zgt_durable_bench: the standard 'app listing' workload (shared/bench/
+// WORKLOAD.md) through the durable runtime — CaseRunner, one commit per step,
+// hash-chained history — on SQLite (a WAL file in a temp dir) or PostgreSQL
+// (a URL, or a throwaway server with default durability started here), beside
+// the ceiling of plain single-row transactions (BEGIN; UPDATE one row; INSERT
+// one row; COMMIT) on the same database in the same run.
+// bench/run_durable_bench.sh runs it; docs/performance.md has the figures.
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <pqxx/pqxx>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "dsl/compile.h"
+#include "engine/calendar/calendar_json.h"
+#include "engine/runtime/case_runner.h"
+#include "engine/runtime/clock.h"
+#include "engine/runtime/commit_batcher.h"
+#include "engine/runtime/definition_registry.h"
+#include "engine/store/postgres/postgres_store.h"
+#include "engine/store/sqlite/sqlite_store.h"
+#include "tests/support/postgres_server.h"
+
+namespace zgtflow::bench {
+namespace {
+
+using SteadyClock = std::chrono::steady_clock;
+
+struct Options {
+  std::string backend = "sqlite";  // sqlite | postgres
+  std::string url;                 // postgres: "" = start a throwaway server.
+  double seconds = 3.0;            // Per measurement.
+  int runs = 3;                    // Medians of this many.
+  std::string only;                // Run only the configuration of this name.
+};
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+// One measured configuration of the runtime.
+struct Config {
+  std::string name;
+  int threads;         // Concurrent clients, each one input in flight.
+  bool batcher;        // Commits through CommitBatcher (group commit).
+};
+
+struct Sample {
+  double transitions_per_s = 0;
+  double commits_per_s = 0;
+  double batch = 0;     // Mean commits per batch (batcher only).
+  int failures = 0;
+};
+
+// The runtime over one store.
+struct Runtime {
+  Runtime(store::Store* store, const calendar::Calendar* calendar,
+          std::shared_ptr<const model::Workflow> workflow)
+      : store(store), registry(store), calendar(calendar) {
+    Status deployed = registry.Deploy({workflow}, clock.NowMs());
+    if (!deployed.ok()) {
+      std::fprintf(stderr, "deploy: %s\n", deployed.message().c_str());
+      std::exit(1);
+    }
+  }
+  store::Store* store;
+  runtime::DefinitionRegistry registry;
+  runtime::SystemClock clock;
+  const calendar::Calendar* calendar;
+};
+
+const char* const kEvents[] = {"submit", "review", "reject", "submit", "review", "approve", "list"};
+
+// Each client runs whole cases (create + 7 events, checked at the end) until
+// the time is up; returns transitions (accepted events) per second.
+Sample Measure(Runtime& rt, const Config& config, double seconds, int run) {
+  runtime::CommitBatcher batcher(rt.store);
+  runtime::CaseRunner::Options options;
+  if (config.batcher) options.batcher = &batcher;
+  runtime::CaseRunner runner(rt.store, &rt.registry, &rt.clock, rt.calendar, options);
+  std::atomic<bool> stop{false};
+  std::atomic<int64_t> transitions{0};
+  std::atomic<int64_t> commits{0};
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  const auto start = SteadyClock::now();
+  for (int t = 0; t < config.threads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int64_t n = 0; !stop.load(std::memory_order_relaxed); ++n) {
+        const std::string id = config.name + "-r" + std::to_string(run) + "-t" +
+                               std::to_string(t) + "-" + std::to_string(n);
+        auto created = runner.Create("app_listing", "applicant", "", R"({"tests_passed": true})",
+                                     {}, "", id);
+        if (!created.ok() || !created->accepted()) {
+          if (failures++ == 0) {
+            std::fprintf(stderr, "create %s: %s\n", id.c_str(),
+                         created.ok() ? created->rejection->message.c_str()
+                                      : created.status().message().c_str());
+          }
+          continue;
+        }
+        commits.fetch_add(1, std::memory_order_relaxed);
+        for (const char* event : kEvents) {
+          auto view = runner.Submit(id, core::Input::Event(event, "applicant"));
+          if (!view.ok() || !view->accepted()) {
+            if (failures++ == 0) {
+              std::fprintf(stderr, "%s %s: %s\n", id.c_str(), event,
+                           view.ok() ? view->rejection->message.c_str()
+                                     : view.status().message().c_str());
+            }
+            break;
+          }
+          transitions.fetch_add(1, std::memory_order_relaxed);
+          commits.fetch_add(1, std::memory_order_relaxed);
+          if (std::string(event) == "list" &&
+              (view->row.state != "[\"listed\"]" ||
+               view->row.status != store::CaseStatus::kCompleted)) {
+            if (failures++ == 0) std::fprintf(stderr, "%s did not end listed\n", id.c_str());
+          }
+        }
+      }
+    });
+  }
+  std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
+  stop = true;
+  for (auto& thread : threads) thread.join();
+  const double elapsed = std::chrono::duration<double>(SteadyClock::now() - start).count();
+  Sample sample;
+  sample.transitions_per_s = transitions.load() / elapsed;
+  sample.commits_per_s = commits.load() / elapsed;
+  if (config.batcher && batcher.batches() > 0) {
+    sample.batch = static_cast<double>(batcher.commits()) / batcher.batches();
+  }
+  sample.failures = failures.load();
+  return sample;
+}
+
+// ---- the ceiling: BEGIN; UPDATE one row; INSERT one row; COMMIT ----
+
+constexpr int kCeilingRows = 12500;  // Case rows per client (WORKLOAD.md).
+
+double SqliteCeiling(const std::string& path, int clients, double seconds, int run) {
+  {
+    sqlite3* db = nullptr;
+    sqlite3_open(path.c_str(), &db);
+    sqlite3_exec(db,
+                 "CREATE TABLE IF NOT EXISTS ceiling_case (id INTEGER PRIMARY KEY, state TEXT,"
+                 " version INTEGER);"
+                 "CREATE TABLE IF NOT EXISTS ceiling_event (case_id INTEGER, seq INTEGER,"
+                 " event TEXT, PRIMARY KEY (case_id, seq)) WITHOUT ROWID;"
+                 "DELETE FROM ceiling_event; DELETE FROM ceiling_case;",
+                 nullptr, nullptr, nullptr);
+    sqlite3_exec(db, "BEGIN", nullptr, nullptr, nullptr);
+    for (int i = 0; i < kCeilingRows * clients; ++i) {
+      std::string sql = "INSERT INTO ceiling_case VALUES (" + std::to_string(i) + ", 'draft', 0)";
+      sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr);
+    }
+    sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr);
+    sqlite3_close(db);
+  }
+  std::atomic<bool> stop{false};
+  std::atomic<int64_t> done{0};
+  std::vector<std::thread> threads;
+  const auto start = SteadyClock::now();
+  for (int c = 0; c < clients; ++c) {
+    threads.emplace_back([&, c] {
+      sqlite3* db = nullptr;
+      sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr);
+      sqlite3_busy_timeout(db, 10000);
+      sqlite3_exec(db, "PRAGMA synchronous=FULL", nullptr, nullptr, nullptr);
+      sqlite3_stmt* update = nullptr;
+      sqlite3_stmt* insert = nullptr;
+      sqlite3_prepare_v2(db, "UPDATE ceiling_case SET state = ?2, version = version + 1 WHERE id = ?1",
+                         -1, &update, nullptr);
+      sqlite3_prepare_v2(db, "INSERT INTO ceiling_event VALUES (?1, ?2, ?3)", -1, &insert, nullptr);
+      int64_t seq = static_cast<int64_t>(run) << 40;
+      for (int64_t n = 0; !stop.load(std::memory_order_relaxed); ++n) {
+        const int64_t id = c * kCeilingRows + n % kCeilingRows;
+        if (sqlite3_exec(db, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) != SQLITE_OK) continue;
+        sqlite3_bind_int64(update, 1, id);
+        sqlite3_bind_text(update, 2, "submitted", -1, SQLITE_STATIC);
+        sqlite3_step(update);
+        sqlite3_reset(update);
+        sqlite3_bind_int64(insert, 1, id);
+        sqlite3_bind_int64(insert, 2, ++seq);
+        sqlite3_bind_text(insert, 3, "submit", -1, SQLITE_STATIC);
+        sqlite3_step(insert);
+        sqlite3_reset(insert);
+        if (sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr) == SQLITE_OK) {
+          done.fetch_add(1, std::memory_order_relaxed);
+        } else {
+          sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+        }
+      }
+      sqlite3_finalize(update);
+      sqlite3_finalize(insert);
+      sqlite3_close(db);
+    });
+  }
+  std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
+  stop = true;
+  for (auto& thread : threads) thread.join();
+  return done.load() / std::chrono::duration<double>(SteadyClock::now() - start).count();
+}
+
+double PostgresCeiling(const std::string& url, int clients, double seconds, int run) {
+  try {
+    pqxx::connection setup(url);
+    pqxx::work txn(setup);
+    txn.exec(
+        "CREATE TABLE IF NOT EXISTS ceiling_case (id BIGINT PRIMARY KEY, state TEXT,"
+        " version BIGINT);"
+        "CREATE TABLE IF NOT EXISTS ceiling_event (case_id BIGINT, seq BIGINT, event TEXT,"
+        " PRIMARY KEY (case_id, seq));"
+        "TRUNCATE ceiling_case, ceiling_event;");
+    txn.exec_params("INSERT INTO ceiling_case SELECT g, 'draft', 0 FROM generate_series(0, $1) g",
+                    kCeilingRows * clients);
+    txn.commit();
+    pqxx::nontransaction checkpoint(setup);
+    checkpoint.exec("CHECKPOINT");
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "ceiling setup: %s\n", e.what());
+    return 0;
+  }
+  std::atomic<bool> stop{false};
+  std::atomic<int64_t> done{0};
+  std::vector<std::thread> threads;
+  const auto start = SteadyClock::now();
+  for (int c = 0; c < clients; ++c) {
+    threads.emplace_back([&, c] {
+      try {
+        pqxx::connection conn(url);
+        conn.prepare("update", "UPDATE ceiling_case SET state = $2, version = version + 1 WHERE id = $1");
+        conn.prepare("insert", "INSERT INTO ceiling_event VALUES ($1, $2, $3)");
+        int64_t seq = static_cast<int64_t>(run) << 40;
+        for (int64_t n = 0; !stop.load(std::memory_order_relaxed); ++n) {
+          const int64_t id = c * kCeilingRows + n % kCeilingRows;
+          pqxx::work txn(conn);
+          txn.exec_prepared("update", id, "submitted");
+          txn.exec_prepared("insert", id, ++seq, "submit");
+          txn.commit();
+          done.fetch_add(1, std::memory_order_relaxed);
+        }
+      } catch (const std::exception& e) {
+        std::fprintf(stderr, "ceiling client: %s\n", e.what());
+      }
+    });
+  }
+  std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
+  stop = true;
+  for (auto& thread : threads) thread.join();
+  return done.load() / std::chrono::duration<double>(SteadyClock::now() - start).count();
+}
+
+double Median(std::vector<double> values) {
+  std::sort(values.begin(), values.end());
+  return values.empty() ? 0 : values[values.size() / 2];
+}
+
+int Main(int argc, char** argv) {
+  Options options;
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    auto next = [&]() -> std::string { return i + 1 < argc ? argv[++i] : ""; };
+    if (arg == "--backend") options.backend = next();
+    else if (arg == "--url") options.url = next();
+    else if (arg == "--seconds") options.seconds = std::atof(next().c_str());
+    else if (arg == "--runs") options.runs = std::atoi(next().c_str());
+    else if (arg == "--only") options.only = next();
+    else {
+      std::fprintf(stderr,
+                   "usage: zgt_durable_bench [--backend sqlite|postgres] [--url URL]\n"
+                   "                         [--seconds S] [--runs R] [--only NAME]\n");
+      return 2;
+    }
+  }
+  dsl::CompileResult compiled = dsl::Compile(
+      {dsl::SourceFile{"bench/workflows/app_listing.flow",
+                       ReadFile(std::string(ZGT_SOURCE_DIR) + "/bench/workflows/app_listing.flow")}});
+  if (!compiled.ok() || compiled.workflows.empty()) {
+    std::fprintf(stderr, "app_listing.flow did not compile\n");
+    return 1;
+  }
+  auto calendar = calendar::ParseCalendarJson(
+      ReadFile(std::string(ZGT_SOURCE_DIR) + "/calendars/cn-mainland.json"));
+  if (!calendar.ok()) {
+    std::fprintf(stderr, "calendar: %s\n", calendar.status().message().c_str());
+    return 1;
+  }
+
+  std::unique_ptr<testing::PostgresServer> server;
+  std::unique_ptr<store::Store> store;
+  std::string sqlite_path;
+  std::filesystem::path temp;
+  if (options.backend == "sqlite") {
+    temp = std::filesystem::temp_directory_path() /
+           ("zgt-durable-bench-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(temp);
+    sqlite_path = (temp / "zgtflow.db").string();
+    auto opened = store::SqliteStore::Open(sqlite_path);
+    if (!opened.ok()) {
+      std::fprintf(stderr, "sqlite: %s\n", opened.status().message().c_str());
+      return 1;
+    }
+    store = std::move(opened).value();
+  } else if (options.backend == "postgres") {
+    if (options.url.empty()) {
+      server = std::make_unique<testing::PostgresServer>(/*durable=*/true);
+      if (!server->ok()) {
+        std::fprintf(stderr, "postgres server: %s\n", server->error().c_str());
+        return 1;
+      }
+      options.url = server->CreateDatabase("bench");
+    }
+    auto opened = store::OpenPostgresStore(options.url);
+    if (!opened.ok()) {
+      std::fprintf(stderr, "postgres: %s\n", opened.status().message().c_str());
+      return 1;
+    }
+    store = std::move(opened).value();
+  } else {
+    std::fprintf(stderr, "unknown backend %s\n", options.backend.c_str());
+    return 2;
+  }
+  Runtime rt(store.get(), &*calendar, compiled.workflows.front());
+
+  const std::vector<Config> configs = {
+      {"1-client", 1, false},
+      {"8-clients", 8, false},
+      {"8-clients-batched", 8, true},
+      {"64-in-flight-batched", 64, true},
+  };
+  std::printf("# zgt_durable_bench %s: app-listing cases through CaseRunner, %.1f s x %d runs\n",
+              options.backend.c_str(), options.seconds, options.runs);
+  std::printf("%-22s %12s %12s %8s %12s %7s\n", "configuration", "transitions/s", "commits/s",
+              "batch", "ceiling tx/s", "ratio");
+  for (const Config& config : configs) {
+    if (!options.only.empty() && config.name != options.only) continue;
+    std::vector<double> rates, commit_rates, batches, ceilings;
+    int failures = 0;
+    for (int run = 0; run < options.runs; ++run) {
+      Sample sample = Measure(rt, config, options.seconds, run);
+      rates.push_back(sample.transitions_per_s);
+      commit_rates.push_back(sample.commits_per_s);
+      batches.push_back(sample.batch);
+      failures += sample.failures;
+      ceilings.push_back(options.backend == "sqlite"
+                             ? SqliteCeiling(sqlite_path, config.threads, options.seconds, run)
+                             : PostgresCeiling(options.url, config.threads, options.seconds, run));
+    }
+    const double rate = Median(rates);
+    const double ceiling = Median(ceilings);
+    std::printf("%-22s %12.0f %12.0f %8.1f %12.0f %7.2f%s\n", config.name.c_str(), rate,
+                Median(commit_rates), Median(batches), ceiling, ceiling > 0 ? rate / ceiling : 0,
+                failures ? "  FAILURES" : "");
+    std::fflush(stdout);
+  }
+  store.reset();
+  if (!temp.empty()) {
+    std::error_code ignored;
+    std::filesystem::remove_all(temp, ignored);
+  }
+  return 0;
+}
+
+}  // namespace
+}  // namespace zgtflow::bench
+
+int main(int argc, char** argv) { return zgtflow::bench::Main(argc, argv); }
