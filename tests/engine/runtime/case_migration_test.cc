@@ -12,6 +12,8 @@
 #include "engine/runtime/case_migration.h"
 #include "engine/runtime/json_codec.h"
 #include "engine/runtime/version_diff.h"
+#include "engine/store/open/open_store.h"
+#include "tests/support/postgres_server.h"
 #include "tests/engine/runtime/runtime_fixture.h"
 
 namespace zgtflow::runtime {
@@ -138,9 +140,9 @@ TEST_CASE("a required field added by the new version refuses the move", "[runtim
   CHECK(plan->refusal->field == "reviewer");
 }
 
-TEST_CASE("migrated cases keep their deadlines, chain and replay, and run on the new version",
-          "[runtime]") {
-  testing::Runtime rt;
+// Two cases on v1 (one waiting, one in verifying) migrated to v2 with
+// verifying -> reviewing; every property checked on `rt`'s store.
+void MigrateAndCheck(testing::Runtime& rt) {
   auto v1 = rt.registry.Newest("rectification").value();
   std::string waiting = CreateCase(rt);    // In rectifying, with its 3 deadline timers.
   std::string verifying = CreateCase(rt);  // Submitted: in verifying.
@@ -208,6 +210,25 @@ TEST_CASE("migrated cases keep their deadlines, chain and replay, and run on the
   auto history = rt.store->GetHistory(waiting);
   REQUIRE(history.ok());
   CHECK(VerifyChain(waiting, *history, after->revision).ok());
+}
+
+TEST_CASE("migrated cases keep their deadlines, chain and replay, and run on the new version",
+          "[runtime]") {
+  testing::Runtime rt;
+  MigrateAndCheck(rt);
+}
+
+TEST_CASE("migration on PostgreSQL: one chained commit per case, replayable", "[runtime]") {
+  testing::PostgresServer server;
+  INFO(server.error());
+  REQUIRE(server.ok());
+  std::string url = server.CreateDatabase("migration");
+  REQUIRE(!url.empty());
+  auto opened = store::OpenStore(url);
+  INFO(opened.status().message());
+  REQUIRE(opened.ok());
+  testing::Runtime rt(opened.value().get());
+  MigrateAndCheck(rt);
 }
 
 TEST_CASE("the version diff names a renamed state as removed and added, and a required field",
