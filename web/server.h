@@ -32,7 +32,10 @@ namespace zgtflow::web {
 struct ServerOptions {
   std::string host = "127.0.0.1";
   int port = 8080;  // 0 = any free port (see Server::port()).
-  int threads = 8;  // Requests handled at once.
+  // Requests handled at once. httplib keeps a worker per kept-alive
+  // connection, so this is also the number of clients served without
+  // queueing (the web benchmark uses 50 connections).
+  int threads = 64;
   bool secure_cookies = false;  // Mark cookies Secure (behind HTTPS).
 };
 
