@@ -164,12 +164,12 @@ double SqliteCeiling(const std::string& path, int clients, double seconds, int r
                  " event TEXT, PRIMARY KEY (case_id, seq)) WITHOUT ROWID;"
                  "DELETE FROM ceiling_event; DELETE FROM ceiling_case;",
                  nullptr, nullptr, nullptr);
-    sqlite3_exec(db, "BEGIN", nullptr, nullptr, nullptr);
-    for (int i = 0; i < kCeilingRows * clients; ++i) {
-      std::string sql = "INSERT INTO ceiling_case VALUES (" + std::to_string(i) + ", 'draft', 0)";
-      sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr);
-    }
-    sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr);
+    const std::string fill =
+        "WITH RECURSIVE g(x) AS (SELECT 0 UNION ALL SELECT x + 1 FROM g WHERE x < " +
+        std::to_string(kCeilingRows * clients - 1) +
+        ") INSERT INTO ceiling_case SELECT x, 'draft', 0 FROM g";
+    sqlite3_exec(db, fill.c_str(), nullptr, nullptr, nullptr);
+    sqlite3_exec(db, "PRAGMA wal_checkpoint(TRUNCATE)", nullptr, nullptr, nullptr);
     sqlite3_close(db);
   }
   std::atomic<bool> stop{false};

@@ -51,7 +51,38 @@ SqliteStatement::SqliteStatement(sqlite3* db, const std::string& sql) : db_(db) 
   }
 }
 
-SqliteStatement::~SqliteStatement() { sqlite3_finalize(stmt_); }
+SqliteStatement::SqliteStatement(StatementCache* cache, sqlite3* db, const std::string& sql)
+    : db_(db) {
+  auto found = cache->idle_.find(sql);
+  if (found != cache->idle_.end()) {
+    stmt_ = found->second;
+    cache->idle_.erase(found);
+  } else {
+    int rc = sqlite3_prepare_v2(db, sql.c_str(), static_cast<int>(sql.size()), &stmt_, nullptr);
+    if (rc != SQLITE_OK) {
+      status_ = SqliteStatus(db, rc, "preparing " + sql);
+      sqlite3_finalize(stmt_);
+      stmt_ = nullptr;
+      return;
+    }
+  }
+  cache_ = cache;
+  sql_ = sql;
+}
+
+SqliteStatement::~SqliteStatement() {
+  if (cache_ != nullptr && stmt_ != nullptr) {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+    cache_->idle_.emplace(std::move(sql_), stmt_);
+    return;
+  }
+  sqlite3_finalize(stmt_);
+}
+
+StatementCache::~StatementCache() {
+  for (auto& [sql, stmt] : idle_) sqlite3_finalize(stmt);
+}
 
 // Bind errors (an index out of range) are programming errors that the next
 // Step reports as SQLITE_RANGE/MISUSE, so their codes are not kept here.

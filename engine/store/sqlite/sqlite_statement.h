@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <unordered_map>
 
 #include <sqlite3.h>
 
@@ -29,6 +30,22 @@ Status SqliteExec(sqlite3* db, const char* sql);
 using StatementFaultHook = bool (*)(void* arg, const char* sql);
 void SetStatementFaultHookForTesting(StatementFaultHook hook, void* arg);
 
+// Prepared statements kept for reuse on one connection, by SQL text (parsing
+// is a large part of a small statement's cost). A borrowed statement leaves
+// the cache until its SqliteStatement ends, so one text used twice at once
+// gets two. Not thread-safe: the caller holds the connection's lock.
+class StatementCache {
+ public:
+  StatementCache() = default;
+  StatementCache(const StatementCache&) = delete;
+  StatementCache& operator=(const StatementCache&) = delete;
+  ~StatementCache();  // Finalizes every kept statement.
+
+ private:
+  friend class SqliteStatement;
+  std::unordered_multimap<std::string, sqlite3_stmt*> idle_;
+};
+
 // Usage: SqliteStatement s(db, "SELECT … WHERE id = ?1"); if (!s.ok()) return
 // s.status(); s.Bind(1, id); while ((rc = s.Step()) == SQLITE_ROW) { s.Text(0) … }
 // Parameters and columns are numbered as SQLite numbers them (binds from 1,
@@ -36,6 +53,9 @@ void SetStatementFaultHookForTesting(StatementFaultHook hook, void* arg);
 class SqliteStatement {
  public:
   SqliteStatement(sqlite3* db, const std::string& sql);
+  // Borrows a statement of `sql` from `cache` (preparing one when none is
+  // idle) and gives it back, reset and unbound, when destroyed.
+  SqliteStatement(StatementCache* cache, sqlite3* db, const std::string& sql);
   ~SqliteStatement();
   SqliteStatement(const SqliteStatement&) = delete;
   SqliteStatement& operator=(const SqliteStatement&) = delete;
@@ -65,6 +85,8 @@ class SqliteStatement {
   sqlite3* db_;
   sqlite3_stmt* stmt_ = nullptr;
   Status status_;
+  StatementCache* cache_ = nullptr;  // Not null: stmt_ goes back there.
+  std::string sql_;                  // The cache key, when cached.
 };
 
 }  // namespace zgtflow::store::sqlite

@@ -160,7 +160,12 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path,
   return store;
 }
 
-SqliteStore::~SqliteStore() { sqlite3_close_v2(db_); }
+SqliteStore::SqliteStore(sqlite3* db) : db_(db), cache_(new sqlite::StatementCache()) {}
+
+SqliteStore::~SqliteStore() {
+  cache_.reset();  // Its statements are finalized before the connection closes.
+  sqlite3_close_v2(db_);
+}
 
 Status SqliteStore::Migrate() {
   std::lock_guard<std::mutex> lock(mutex_);
@@ -175,7 +180,7 @@ Status SqliteStore::Migrate() {
   }
   int64_t applied = 0;
   {
-    SqliteStatement s(db_, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
+    SqliteStatement s(cache_.get(), db_, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
     if (!s.ok()) return s.status();
     int rc = s.Step();
     if (rc != SQLITE_ROW) return s.Error(rc, "reading schema_migrations");
@@ -188,7 +193,7 @@ Status SqliteStore::Migrate() {
                               s.message());
     }
     SqliteStatement record(
-        db_, "INSERT INTO schema_migrations (version, name, applied_at_ms) VALUES (?1, ?2, ?3)");
+        cache_.get(), db_, "INSERT INTO schema_migrations (version, name, applied_at_ms) VALUES (?1, ?2, ?3)");
     record.Bind(1, static_cast<int64_t>(migration.version));
     record.Bind(2, std::string(migration.name));
     record.Bind(3, NowMs());
@@ -199,7 +204,7 @@ Status SqliteStore::Migrate() {
 
 Result<std::vector<int>> SqliteStore::AppliedMigrations() {
   std::lock_guard<std::mutex> lock(mutex_);
-  SqliteStatement s(db_, "SELECT version FROM schema_migrations ORDER BY version");
+  SqliteStatement s(cache_.get(), db_, "SELECT version FROM schema_migrations ORDER BY version");
   return ReadAll<int>(s, [](const SqliteStatement& st) { return static_cast<int>(st.Int(0)); },
                       "reading schema_migrations");
 }
@@ -208,7 +213,7 @@ Result<std::vector<int>> SqliteStore::AppliedMigrations() {
 
 Status SqliteStore::PutDefinition(const DefinitionRow& d) {
   std::lock_guard<std::mutex> lock(mutex_);
-  SqliteStatement s(db_,
+  SqliteStatement s(cache_.get(), db_,
                     "INSERT INTO definitions (workflow, version, source, source_path, deployed_at_ms)"
                     " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (workflow, version) DO NOTHING");
   if (!s.ok()) return s.status();
@@ -222,7 +227,7 @@ Status SqliteStore::PutDefinition(const DefinitionRow& d) {
 
 Result<std::vector<DefinitionRow>> SqliteStore::ListDefinitions() {
   std::lock_guard<std::mutex> lock(mutex_);
-  SqliteStatement s(db_,
+  SqliteStatement s(cache_.get(), db_,
                     "SELECT workflow, version, source, source_path, deployed_at_ms FROM definitions"
                     " ORDER BY workflow, deployed_at_ms, version");
   return ReadAll<DefinitionRow>(
@@ -284,7 +289,7 @@ Status SqliteStore::WriteStep(const StepCommit& commit) {
   const CaseRow& row = commit.case_row;
   if (!commit.follow_up_done.empty()) {
     // First, so that a follow-up carried out already writes nothing at all.
-    SqliteStatement s(db_, "DELETE FROM follow_ups WHERE key = ?1");
+    SqliteStatement s(cache_.get(), db_, "DELETE FROM follow_ups WHERE key = ?1");
     if (!s.ok()) return s.status();
     s.Bind(1, commit.follow_up_done);
     if (Status st = s.Run("carrying out follow-up " + commit.follow_up_done); !st.ok()) return st;
@@ -294,7 +299,7 @@ Status SqliteStore::WriteStep(const StepCommit& commit) {
     }
   }
   {
-    SqliteStatement s(db_, "SELECT revision FROM cases WHERE id = ?1");
+    SqliteStatement s(cache_.get(), db_, "SELECT revision FROM cases WHERE id = ?1");
     if (!s.ok()) return s.status();
     s.Bind(1, row.id);
     int rc = s.Step();
@@ -316,7 +321,7 @@ Status SqliteStore::WriteStep(const StepCommit& commit) {
         : "UPDATE cases SET workflow = ?2, version = ?3, status = ?4, state = ?5, snapshot = ?6,"
           " data = ?7, parties = ?8, parent_id = ?9, revision = ?10, created_at_ms = ?11,"
           " updated_at_ms = ?12, next_due_ms = ?13, last_hash = ?14 WHERE id = ?1";
-    SqliteStatement s(db_, sql);
+    SqliteStatement s(cache_.get(), db_, sql);
     if (!s.ok()) return s.status();
     s.Bind(1, row.id);
     s.Bind(2, row.workflow);
@@ -337,7 +342,7 @@ Status SqliteStore::WriteStep(const StepCommit& commit) {
   }
   {
     const HistoryRow& h = commit.history;
-    SqliteStatement s(db_,
+    SqliteStatement s(cache_.get(), db_,
                       "INSERT INTO history (case_id, seq, input, actor, effects, at_ms, prev_hash,"
                       " hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
     if (!s.ok()) return s.status();
@@ -359,7 +364,7 @@ Status SqliteStore::WriteStep(const StepCommit& commit) {
   std::vector<uint32_t> deleted = commit.cancel_timers;
   if (commit.fired_timer) deleted.push_back(*commit.fired_timer);
   if (!deleted.empty()) {
-    SqliteStatement s(db_, "DELETE FROM timers WHERE case_id = ?1 AND timer_id = ?2");
+    SqliteStatement s(cache_.get(), db_, "DELETE FROM timers WHERE case_id = ?1 AND timer_id = ?2");
     if (!s.ok()) return s.status();
     for (uint32_t id : deleted) {
       s.Reset();
@@ -369,7 +374,7 @@ Status SqliteStore::WriteStep(const StepCommit& commit) {
     }
   }
   if (!commit.add_timers.empty()) {
-    SqliteStatement s(db_,
+    SqliteStatement s(cache_.get(), db_,
                       "INSERT INTO timers (case_id, timer_id, due_at_ms, state, claimed_by,"
                       " claimed_until_ms) VALUES (?1, ?2, ?3, ?4, '', 0)");
     if (!s.ok()) return s.status();
@@ -389,7 +394,7 @@ Status SqliteStore::WriteStep(const StepCommit& commit) {
     }
   }
   if (!commit.outbox.empty()) {
-    SqliteStatement s(db_,
+    SqliteStatement s(cache_.get(), db_,
                       "INSERT INTO outbox (case_id, adapter, payload, idempotency_key, attempts,"
                       " next_attempt_at_ms, status, last_error, claimed_by, claimed_until_ms)"
                       " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, '', 0)");
@@ -408,7 +413,7 @@ Status SqliteStore::WriteStep(const StepCommit& commit) {
     }
   }
   if (!commit.follow_ups.empty()) {
-    SqliteStatement s(db_,
+    SqliteStatement s(cache_.get(), db_,
                       "INSERT INTO follow_ups (key, case_id, kind, target, workflow, input,"
                       " created_at_ms, claimed_by, claimed_until_ms)"
                       " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, '', 0)");
@@ -460,7 +465,7 @@ Result<std::vector<FollowUpRow>> SqliteStore::ClaimFollowUps(const std::string& 
   if (Status s = tx.Begin(); !s.ok()) return s;
   std::vector<FollowUpRow> due;
   {
-    SqliteStatement s(db_, std::string("SELECT ") + kFollowUpColumns +
+    SqliteStatement s(cache_.get(), db_, std::string("SELECT ") + kFollowUpColumns +
                                " FROM follow_ups WHERE created_at_ms <= ?1"
                                " AND (claimed_by = '' OR claimed_until_ms <= ?2)"
                                " ORDER BY created_at_ms, key LIMIT ?3");
@@ -472,7 +477,7 @@ Result<std::vector<FollowUpRow>> SqliteStore::ClaimFollowUps(const std::string& 
     if (!rows.ok()) return rows.status();
     due = std::move(rows).value();
   }
-  SqliteStatement claim(db_,
+  SqliteStatement claim(cache_.get(), db_,
                         "UPDATE follow_ups SET claimed_by = ?1, claimed_until_ms = ?2 WHERE key = ?3");
   if (!claim.ok()) return claim.status();
   for (FollowUpRow& row : due) {
@@ -490,7 +495,7 @@ Result<std::vector<FollowUpRow>> SqliteStore::ClaimFollowUps(const std::string& 
 
 Status SqliteStore::DropFollowUp(const std::string& key) {
   std::lock_guard<std::mutex> lock(mutex_);
-  SqliteStatement s(db_, "DELETE FROM follow_ups WHERE key = ?1");
+  SqliteStatement s(cache_.get(), db_, "DELETE FROM follow_ups WHERE key = ?1");
   if (!s.ok()) return s.status();
   s.Bind(1, key);
   return s.Run("dropping follow-up " + key);
@@ -498,7 +503,7 @@ Status SqliteStore::DropFollowUp(const std::string& key) {
 
 Result<std::vector<FollowUpRow>> SqliteStore::GetFollowUps(const std::string& case_id) {
   std::lock_guard<std::mutex> lock(mutex_);
-  SqliteStatement s(db_, std::string("SELECT ") + kFollowUpColumns +
+  SqliteStatement s(cache_.get(), db_, std::string("SELECT ") + kFollowUpColumns +
                              " FROM follow_ups WHERE case_id = ?1 ORDER BY key");
   if (!s.ok()) return s.status();
   s.Bind(1, case_id);
@@ -515,7 +520,7 @@ Result<CaseRow> SqliteStore::GetCase(const std::string& case_id) {
 
 Result<std::vector<CaseRow>> SqliteStore::QueryCases(
     const std::string& sql_tail, const std::vector<std::variant<int64_t, std::string>>& params) {
-  SqliteStatement s(db_, std::string("SELECT ") + kCaseColumns + " FROM cases " + sql_tail);
+  SqliteStatement s(cache_.get(), db_, std::string("SELECT ") + kCaseColumns + " FROM cases " + sql_tail);
   if (!s.ok()) return s.status();
   for (size_t i = 0; i < params.size(); ++i) {
     int index = static_cast<int>(i) + 1;
@@ -564,7 +569,7 @@ Result<std::vector<CaseRow>> SqliteStore::ListChildren(const std::string& case_i
 
 Result<std::vector<HistoryRow>> SqliteStore::GetHistory(const std::string& case_id) {
   std::lock_guard<std::mutex> lock(mutex_);
-  SqliteStatement s(db_,
+  SqliteStatement s(cache_.get(), db_,
                     "SELECT case_id, seq, input, actor, effects, at_ms, prev_hash, hash"
                     " FROM history WHERE case_id = ?1 ORDER BY seq");
   if (!s.ok()) return s.status();
@@ -580,7 +585,7 @@ Result<std::vector<HistoryRow>> SqliteStore::GetHistory(const std::string& case_
 
 Result<std::vector<std::string>> SqliteStore::ListCaseIds() {
   std::lock_guard<std::mutex> lock(mutex_);
-  SqliteStatement s(db_, "SELECT id FROM cases ORDER BY id");
+  SqliteStatement s(cache_.get(), db_, "SELECT id FROM cases ORDER BY id");
   return ReadAll<std::string>(s, [](const SqliteStatement& st) { return st.Text(0); },
                               "listing case ids");
 }
@@ -594,7 +599,7 @@ Result<std::vector<TimerRow>> SqliteStore::ClaimDueTimers(const std::string& nod
   if (Status s = tx.Begin(); !s.ok()) return s;
   std::vector<TimerRow> due;
   {
-    SqliteStatement s(db_, std::string("SELECT ") + kTimerColumns +
+    SqliteStatement s(cache_.get(), db_, std::string("SELECT ") + kTimerColumns +
                                " FROM timers WHERE due_at_ms <= ?1"
                                " AND (claimed_by = '' OR claimed_until_ms <= ?1)"
                                " ORDER BY due_at_ms, case_id, timer_id LIMIT ?2");
@@ -605,7 +610,7 @@ Result<std::vector<TimerRow>> SqliteStore::ClaimDueTimers(const std::string& nod
     if (!rows.ok()) return rows.status();
     due = std::move(rows).value();
   }
-  SqliteStatement claim(db_,
+  SqliteStatement claim(cache_.get(), db_,
                         "UPDATE timers SET claimed_by = ?1, claimed_until_ms = ?2"
                         " WHERE case_id = ?3 AND timer_id = ?4");
   if (!claim.ok()) return claim.status();
@@ -625,7 +630,7 @@ Result<std::vector<TimerRow>> SqliteStore::ClaimDueTimers(const std::string& nod
 
 Result<std::vector<TimerRow>> SqliteStore::GetTimers(const std::string& case_id) {
   std::lock_guard<std::mutex> lock(mutex_);
-  SqliteStatement s(db_, std::string("SELECT ") + kTimerColumns +
+  SqliteStatement s(cache_.get(), db_, std::string("SELECT ") + kTimerColumns +
                              " FROM timers WHERE case_id = ?1 ORDER BY due_at_ms, timer_id");
   if (!s.ok()) return s.status();
   s.Bind(1, case_id);
@@ -634,7 +639,7 @@ Result<std::vector<TimerRow>> SqliteStore::GetTimers(const std::string& case_id)
 
 Result<int64_t> SqliteStore::CountTimers() {
   std::lock_guard<std::mutex> lock(mutex_);
-  SqliteStatement s(db_, "SELECT COUNT(*) FROM timers");
+  SqliteStatement s(cache_.get(), db_, "SELECT COUNT(*) FROM timers");
   if (!s.ok()) return s.status();
   int rc = s.Step();
   if (rc != SQLITE_ROW) return s.Error(rc, "counting timers");
@@ -650,7 +655,7 @@ Result<std::vector<OutboxRow>> SqliteStore::ClaimOutbox(const std::string& node,
   if (Status s = tx.Begin(); !s.ok()) return s;
   std::vector<OutboxRow> due;
   {
-    SqliteStatement s(db_, std::string("SELECT ") + kOutboxColumns +
+    SqliteStatement s(cache_.get(), db_, std::string("SELECT ") + kOutboxColumns +
                                " FROM outbox WHERE status = 'pending' AND next_attempt_at_ms <= ?1"
                                " AND (claimed_by = '' OR claimed_until_ms <= ?1)"
                                " ORDER BY next_attempt_at_ms, id LIMIT ?2");
@@ -661,7 +666,7 @@ Result<std::vector<OutboxRow>> SqliteStore::ClaimOutbox(const std::string& node,
     if (!rows.ok()) return rows.status();
     due = std::move(rows).value();
   }
-  SqliteStatement claim(db_, "UPDATE outbox SET claimed_by = ?1, claimed_until_ms = ?2 WHERE id = ?3");
+  SqliteStatement claim(cache_.get(), db_, "UPDATE outbox SET claimed_by = ?1, claimed_until_ms = ?2 WHERE id = ?3");
   if (!claim.ok()) return claim.status();
   for (OutboxRow& out : due) {
     out.claimed_by = node;
@@ -678,7 +683,7 @@ Result<std::vector<OutboxRow>> SqliteStore::ClaimOutbox(const std::string& node,
 
 Status SqliteStore::MarkDelivered(int64_t outbox_id) {
   std::lock_guard<std::mutex> lock(mutex_);
-  SqliteStatement s(db_,
+  SqliteStatement s(cache_.get(), db_,
                     "UPDATE outbox SET status = 'delivered', claimed_by = '', claimed_until_ms = 0"
                     " WHERE id = ?1");
   if (!s.ok()) return s.status();
@@ -691,7 +696,7 @@ Status SqliteStore::MarkDelivered(int64_t outbox_id) {
 Status SqliteStore::MarkFailed(int64_t outbox_id, const std::string& error,
                                int64_t next_attempt_at_ms, bool dead) {
   std::lock_guard<std::mutex> lock(mutex_);
-  SqliteStatement s(db_,
+  SqliteStatement s(cache_.get(), db_,
                     dead ? "UPDATE outbox SET attempts = attempts + 1, last_error = ?2,"
                            " status = 'dead', claimed_by = '', claimed_until_ms = 0 WHERE id = ?1"
                          : "UPDATE outbox SET attempts = attempts + 1, last_error = ?2,"
@@ -708,7 +713,7 @@ Status SqliteStore::MarkFailed(int64_t outbox_id, const std::string& error,
 
 Result<std::vector<OutboxRow>> SqliteStore::GetOutbox(const std::string& case_id) {
   std::lock_guard<std::mutex> lock(mutex_);
-  SqliteStatement s(db_, std::string("SELECT ") + kOutboxColumns +
+  SqliteStatement s(cache_.get(), db_, std::string("SELECT ") + kOutboxColumns +
                              " FROM outbox WHERE case_id = ?1 ORDER BY id");
   if (!s.ok()) return s.status();
   s.Bind(1, case_id);
@@ -719,7 +724,7 @@ Result<std::vector<OutboxRow>> SqliteStore::GetOutbox(const std::string& case_id
 
 Status SqliteStore::AddDeliveryAttempt(const DeliveryAttemptRow& a) {
   std::lock_guard<std::mutex> lock(mutex_);
-  SqliteStatement s(db_,
+  SqliteStatement s(cache_.get(), db_,
                     "INSERT INTO delivery_attempts (case_id, outbox_id, attempt, channel, outcome,"
                     " error, at_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
   if (!s.ok()) return s.status();
@@ -736,7 +741,7 @@ Status SqliteStore::AddDeliveryAttempt(const DeliveryAttemptRow& a) {
 Result<std::vector<DeliveryAttemptRow>> SqliteStore::ListDeliveryAttempts(
     const std::string& case_id) {
   std::lock_guard<std::mutex> lock(mutex_);
-  SqliteStatement s(db_,
+  SqliteStatement s(cache_.get(), db_,
                     "SELECT id, case_id, outbox_id, attempt, channel, outcome, error, at_ms"
                     " FROM delivery_attempts WHERE case_id = ?1 ORDER BY id");
   if (!s.ok()) return s.status();
@@ -763,7 +768,7 @@ Result<std::vector<DeliveryAttemptRow>> SqliteStore::ListDeliveryAttempts(
 Status SqliteStore::PutPrincipal(const PrincipalRow& p) {
   std::lock_guard<std::mutex> lock(mutex_);
   if (p.id.empty()) return Status::InvalidArgument("principal id is empty", "id");
-  SqliteStatement s(db_,
+  SqliteStatement s(cache_.get(), db_,
                     "INSERT INTO principals (id, kind, name, role, party, secret_hash,"
                     " created_at_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
   if (!s.ok()) return s.status();
@@ -779,7 +784,7 @@ Status SqliteStore::PutPrincipal(const PrincipalRow& p) {
 
 Result<PrincipalRow> SqliteStore::GetPrincipal(const std::string& id) {
   std::lock_guard<std::mutex> lock(mutex_);
-  SqliteStatement s(db_,
+  SqliteStatement s(cache_.get(), db_,
                     "SELECT id, kind, name, role, party, secret_hash, created_at_ms"
                     " FROM principals WHERE id = ?1");
   if (!s.ok()) return s.status();
@@ -801,7 +806,7 @@ Result<PrincipalRow> SqliteStore::GetPrincipal(const std::string& id) {
 Status SqliteStore::PutSession(const SessionRow& session) {
   std::lock_guard<std::mutex> lock(mutex_);
   if (session.id.empty()) return Status::InvalidArgument("session id is empty", "id");
-  SqliteStatement s(db_,
+  SqliteStatement s(cache_.get(), db_,
                     "INSERT INTO sessions (id, principal_id, csrf_token, created_at_ms,"
                     " expires_at_ms) VALUES (?1, ?2, ?3, ?4, ?5)");
   if (!s.ok()) return s.status();
@@ -815,7 +820,7 @@ Status SqliteStore::PutSession(const SessionRow& session) {
 
 Result<SessionRow> SqliteStore::GetSession(const std::string& id) {
   std::lock_guard<std::mutex> lock(mutex_);
-  SqliteStatement s(db_,
+  SqliteStatement s(cache_.get(), db_,
                     "SELECT id, principal_id, csrf_token, created_at_ms, expires_at_ms"
                     " FROM sessions WHERE id = ?1");
   if (!s.ok()) return s.status();
@@ -834,7 +839,7 @@ Result<SessionRow> SqliteStore::GetSession(const std::string& id) {
 
 Status SqliteStore::DeleteSession(const std::string& id) {
   std::lock_guard<std::mutex> lock(mutex_);
-  SqliteStatement s(db_, "DELETE FROM sessions WHERE id = ?1");
+  SqliteStatement s(cache_.get(), db_, "DELETE FROM sessions WHERE id = ?1");
   if (!s.ok()) return s.status();
   s.Bind(1, id);
   return s.Run("deleting a session");
@@ -842,7 +847,7 @@ Status SqliteStore::DeleteSession(const std::string& id) {
 
 Result<OutboxCounts> SqliteStore::CountOutbox() {
   std::lock_guard<std::mutex> lock(mutex_);
-  SqliteStatement s(db_, "SELECT status, COUNT(*), COALESCE(SUM(attempts), 0) FROM outbox"
+  SqliteStatement s(cache_.get(), db_, "SELECT status, COUNT(*), COALESCE(SUM(attempts), 0) FROM outbox"
                          " GROUP BY status");
   if (!s.ok()) return s.status();
   OutboxCounts counts;
@@ -882,7 +887,7 @@ Result<int64_t> SqliteStore::CountCases(const CaseFilter& filter) {
     where += *filter.overdue ? " AND next_due_ms IS NOT NULL AND next_due_ms < " + now
                              : " AND (next_due_ms IS NULL OR next_due_ms >= " + now + ")";
   }
-  SqliteStatement s(db_, "SELECT COUNT(*) FROM cases " + where);
+  SqliteStatement s(cache_.get(), db_, "SELECT COUNT(*) FROM cases " + where);
   if (!s.ok()) return s.status();
   for (size_t i = 0; i < params.size(); ++i) {
     int index = static_cast<int>(i) + 1;

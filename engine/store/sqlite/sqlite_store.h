@@ -13,6 +13,9 @@
 struct sqlite3;
 
 namespace zgtflow::store {
+namespace sqlite {
+class StatementCache;
+}  // namespace sqlite
 
 struct SqliteOptions {
   // How long a call waits for another process's lock on the file before it
@@ -86,7 +89,7 @@ class SqliteStore : public Store {
   Result<int64_t> CountCases(const CaseFilter& filter) override;
 
  private:
-  explicit SqliteStore(sqlite3* db) : db_(db) {}
+  explicit SqliteStore(sqlite3* db);
   Status Migrate();
   // CommitStep's writes, inside the transaction CommitStep opened.
   Status WriteStep(const StepCommit& commit);
@@ -97,6 +100,8 @@ class SqliteStore : public Store {
 
   sqlite3* db_;
   std::mutex mutex_;
+  // Prepared statements reused under mutex_ (parsing dominated small calls).
+  std::unique_ptr<sqlite::StatementCache> cache_;
 };
 
 }  // namespace zgtflow::store
