@@ -134,7 +134,7 @@ TEST_CASE("a name longer than kMaxNameLength characters is refused at its positi
   std::string name(limits::kMaxNameLength + 1, 'n');
   dsl::Diagnostic d = FirstError(Workflow("1", "  state " + name + " \"Long\" {\n  }\n"));
   CHECK(d.code == "name-too-long");
-  CHECK(d.span.ToString() == "limits.flow:8:9");
+  CHECK(d.span.ToString() == "limits.flow:9:9");
   // Chinese names count characters, not bytes: 128 of them (384 bytes) pass the limit.
   std::string chinese = Repeat("名", limits::kMaxNameLength);
   CHECK(FirstError(Workflow("1", "  state " + chinese + " \"Long\" {\n  }\n")).code !=
