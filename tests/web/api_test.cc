@@ -177,6 +177,7 @@ TEST_CASE("the history lists every applied input with its actor and hash chain",
   CHECK(entries[1]["input"]["event"] == "submit");
   CHECK(entries[1]["prev_hash"] == entries[0]["hash"]);
   CHECK(!entries[1]["hash"].get<std::string>().empty());
+  CHECK(Body(res)["deliveries"].is_array());
 }
 
 TEST_CASE("case lists are paged with total and next, and filter by workflow and state", "[web]") {

@@ -8,6 +8,7 @@
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
+#include "engine/runtime/delivery_log.h"
 #include "engine/runtime/json_codec.h"
 #include "web/api/api.h"
 #include "web/api/case_json.h"
@@ -224,7 +225,12 @@ void RegisterCases(httplib::Server& http, const WebContext& context) {
     if (!rows.ok()) return ReplyStatus(res, rows.status());
     json entries = json::array();
     for (const store::HistoryRow& row : *rows) entries.push_back(HistoryEntryJson(row));
-    ReplyJson(res, 200, json{{"case_id", view.row.id}, {"entries", entries}});
+    // Each delivery attempt of the case's outbox rows (runtime/delivery_log).
+    Result<json> deliveries = runtime::DeliveryAttemptsJson(*context.store, view.row.id);
+    if (!deliveries.ok()) return ReplyStatus(res, deliveries.status());
+    ReplyJson(res, 200, json{{"case_id", view.row.id},
+                             {"entries", entries},
+                             {"deliveries", *deliveries}});
   });
 }
 
