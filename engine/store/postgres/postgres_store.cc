@@ -905,6 +905,46 @@ class PostgresStore : public Store {
     return out;
   }
 
+  // ---- delivery attempts ----
+
+  Status AddDeliveryAttempt(const DeliveryAttemptRow& a) override {
+    return Run("AddDeliveryAttempt", [&](pqxx::connection& c) {
+      pqxx::work txn(c);
+      txn.exec_params(
+          "INSERT INTO delivery_attempts (case_id, outbox_id, attempt, channel, outcome, error,"
+          " at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+          a.case_id, a.outbox_id, a.attempt, a.channel, a.outcome, a.error, a.at_ms);
+      txn.commit();
+    });
+  }
+
+  Result<std::vector<DeliveryAttemptRow>> ListDeliveryAttempts(
+      const std::string& case_id) override {
+    std::vector<DeliveryAttemptRow> out;
+    Status s = Run("ListDeliveryAttempts", [&](pqxx::connection& c) {
+      pqxx::read_transaction txn(c);
+      pqxx::result r = txn.exec_params(
+          "SELECT id, case_id, outbox_id, attempt, channel, outcome, error, at_ms"
+          " FROM delivery_attempts WHERE case_id = $1 ORDER BY id",
+          case_id);
+      out.clear();
+      for (const pqxx::row& row : r) {
+        DeliveryAttemptRow a;
+        a.id = row[0].as<int64_t>();
+        a.case_id = row[1].as<std::string>();
+        a.outbox_id = row[2].as<int64_t>();
+        a.attempt = row[3].as<int>();
+        a.channel = row[4].as<std::string>();
+        a.outcome = row[5].as<std::string>();
+        a.error = row[6].as<std::string>();
+        a.at_ms = row[7].as<int64_t>();
+        out.push_back(std::move(a));
+      }
+    });
+    if (!s.ok()) return s;
+    return out;
+  }
+
   // ---- principals and sessions ----
 
   Status PutPrincipal(const PrincipalRow& p) override {
@@ -1083,43 +1123,3 @@ Result<std::unique_ptr<Store>> OpenPostgresStore(const std::string& url) {
 }
 
 }  // namespace zgtflow::store
-  // ---- delivery attempts ----
-
-  Status AddDeliveryAttempt(const DeliveryAttemptRow& a) override {
-    return Run("AddDeliveryAttempt", [&](pqxx::connection& c) {
-      pqxx::work txn(c);
-      txn.exec_params(
-          "INSERT INTO delivery_attempts (case_id, outbox_id, attempt, channel, outcome, error,"
-          " at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-          a.case_id, a.outbox_id, a.attempt, a.channel, a.outcome, a.error, a.at_ms);
-      txn.commit();
-    });
-  }
-
-  Result<std::vector<DeliveryAttemptRow>> ListDeliveryAttempts(
-      const std::string& case_id) override {
-    std::vector<DeliveryAttemptRow> out;
-    Status s = Run("ListDeliveryAttempts", [&](pqxx::connection& c) {
-      pqxx::read_transaction txn(c);
-      pqxx::result r = txn.exec_params(
-          "SELECT id, case_id, outbox_id, attempt, channel, outcome, error, at_ms"
-          " FROM delivery_attempts WHERE case_id = $1 ORDER BY id",
-          case_id);
-      out.clear();
-      for (const pqxx::row& row : r) {
-        DeliveryAttemptRow a;
-        a.id = row[0].as<int64_t>();
-        a.case_id = row[1].as<std::string>();
-        a.outbox_id = row[2].as<int64_t>();
-        a.attempt = row[3].as<int>();
-        a.channel = row[4].as<std::string>();
-        a.outcome = row[5].as<std::string>();
-        a.error = row[6].as<std::string>();
-        a.at_ms = row[7].as<int64_t>();
-        out.push_back(std::move(a));
-      }
-    });
-    if (!s.ok()) return s;
-    return out;
-  }
-
