@@ -126,6 +126,17 @@ TEST_CASE("the case page escapes hostile case data, parties and history text", "
   CHECK(html.find("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;") != std::string::npos);
   // The record of the history and the party name both went through Escape.
   CHECK(html.find("受理：&lt;script&gt;") != std::string::npos);
+  // A delivery attempt's error text (from a partner system) is escaped too.
+  store::DeliveryAttemptRow attempt;
+  attempt.outbox_id = 1;
+  attempt.attempt = 2;
+  attempt.channel = "webhook";
+  attempt.outcome = "retry";
+  attempt.error = "HTTP 500 <b>down</b>";
+  f.data.attempts.push_back(attempt);
+  html = RenderCasePage(f.data);
+  CHECK(html.find("HTTP 500 &lt;b&gt;down&lt;/b&gt;") != std::string::npos);
+  CHECK(html.find("失败，稍后重试") != std::string::npos);
   // The CSRF token is an attribute value: its quote cannot end the attribute.
   CHECK(html.find("value=\"csrf&quot;&lt;token&gt;\"") != std::string::npos);
 }

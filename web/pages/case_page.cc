@@ -183,8 +183,25 @@ void RenderRelated(const CasePageData& d, std::string& out) {
   out += "</ul></section>";
 }
 
+void RenderAttempts(const CasePageData& d, std::string& out) {
+  if (d.attempts.empty()) return;
+  out += "<h2>投递记录</h2><table id=\"attempts\"><thead><tr><th>时间</th><th>#</th><th>第几次</th>"
+         "<th>通道</th><th>结果</th><th>错误</th></tr></thead><tbody>";
+  for (const store::DeliveryAttemptRow& a : d.attempts) {
+    std::string outcome = a.outcome == "delivered" ? "已送达"
+                          : a.outcome == "retry"   ? "失败，稍后重试"
+                          : a.outcome == "dead"    ? "失败，已停止重试"
+                                                   : a.outcome;
+    out += "<tr><td>" + Escape(FormatShanghai(calendar::Instant{a.at_ms})) + "</td><td>" +
+           std::to_string(a.outbox_id) + "</td><td>" + std::to_string(a.attempt) + "</td><td>" +
+           Escape(a.channel) + "</td><td>" + Escape(outcome) + "</td><td>" + Escape(a.error) +
+           "</td></tr>";
+  }
+  out += "</tbody></table>";
+}
+
 void RenderOutbox(const CasePageData& d, std::string& out) {
-  if (d.outbox.empty()) return;
+  if (d.outbox.empty() && d.attempts.empty()) return;
   out += "<section class=\"card\" id=\"deliveries\"><h2>通知与外部调用</h2><table><thead><tr>"
          "<th>#</th><th>通道</th><th>内容</th><th>状态</th><th>尝试次数</th><th>最近错误</th>"
          "</tr></thead><tbody>";
@@ -206,7 +223,9 @@ void RenderOutbox(const CasePageData& d, std::string& out) {
            Escape(what) + "</td><td>" + status + "</td><td>" + std::to_string(row.attempts) +
            "</td><td>" + Escape(row.last_error) + "</td></tr>";
   }
-  out += "</tbody></table></section>";
+  out += "</tbody></table>";
+  RenderAttempts(d, out);
+  out += "</section>";
 }
 
 }  // namespace

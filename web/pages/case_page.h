@@ -26,7 +26,8 @@ struct CasePageData {
   core::CaseState state;
   std::shared_ptr<const model::Workflow> workflow;  // The case's own version; never null.
   std::vector<store::HistoryRow> history;            // In seq order.
-  std::vector<store::OutboxRow> outbox;              // Delivery attempts, by id.
+  std::vector<store::OutboxRow> outbox;              // Notifications and calls, by id.
+  std::vector<store::DeliveryAttemptRow> attempts;   // Each try to deliver them, by id.
   std::optional<store::CaseRow> parent;              // When the viewer may see it.
   std::vector<store::CaseRow> children;              // Those the viewer may see.
   std::vector<auth::AllowedEvent> allowed;           // What the viewer may send now.

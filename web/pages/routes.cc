@@ -293,6 +293,8 @@ struct Pages {
     if (history.ok()) data->history = std::move(history).value();
     Result<std::vector<store::OutboxRow>> outbox = ctx.store->GetOutbox(id);
     if (outbox.ok()) data->outbox = std::move(outbox).value();
+    Result<std::vector<store::DeliveryAttemptRow>> attempts = ctx.store->ListDeliveryAttempts(id);
+    if (attempts.ok()) data->attempts = std::move(attempts).value();
     // A case that started no child has none: skip the query (on SQLite a
     // parent_id lookup is not served by the partial index and scans).
     Result<std::vector<store::CaseRow>> children =
