@@ -4,9 +4,7 @@
 // once and the audit chain verifies.
 #include <catch2/catch.hpp>
 
-#include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -27,81 +25,13 @@
 #include "engine/runtime/clock.h"
 #include "engine/store/open/open_store.h"
 #include "tests/cli/run_binary.h"
+#include "tests/cli/serve_process.h"
 #include "web/auth/auth.h"
-
-extern char** environ;
 
 namespace zgtflow::testing {
 namespace {
 
 using nlohmann::json;
-
-// A running `zgtflow serve --listen 127.0.0.1:0`; the port is read from its
-// "serving … on http://HOST:PORT" line.
-class ServeProcess {
- public:
-  ServeProcess(const std::string& db_url, const std::string& out_path,
-               const std::string& workflows = "workflows")
-      : out_path_(out_path) {
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_addopen(&actions, 1, out_path.c_str(),
-                                     O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    posix_spawn_file_actions_addopen(&actions, 2, (out_path + ".err").c_str(),
-                                     O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    posix_spawn_file_actions_addchdir_np(&actions, ZGT_SOURCE_DIR);
-    std::vector<std::string> args = {ZGT_BINARY, "serve", "--db", db_url, "--workflows",
-                                     workflows, "--listen", "127.0.0.1:0"};
-    std::vector<char*> argv;
-    for (std::string& arg : args) argv.push_back(arg.data());
-    argv.push_back(nullptr);
-    if (posix_spawn(&pid_, ZGT_BINARY, &actions, nullptr, argv.data(), environ) != 0) pid_ = -1;
-    posix_spawn_file_actions_destroy(&actions);
-  }
-  ~ServeProcess() {
-    if (pid_ > 0) {
-      kill(pid_, SIGKILL);
-      waitpid(pid_, nullptr, 0);
-    }
-  }
-
-  // The port once the server prints its URL; 0 when it exits or 20 s pass.
-  int WaitForPort() {
-    for (int i = 0; i < 2000 && pid_ > 0; ++i) {
-      std::string out = ReadText(out_path_);
-      size_t at = out.find("on http://127.0.0.1:");
-      if (at != std::string::npos) {
-        size_t start = at + std::string("on http://127.0.0.1:").size();
-        size_t end = out.find(' ', start);
-        if (end != std::string::npos) return std::stoi(out.substr(start, end - start));
-      }
-      if (waitpid(pid_, nullptr, WNOHANG) == pid_) {
-        pid_ = -1;
-        return 0;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    return 0;
-  }
-
-  // Sends `signal` and returns the exit status (128 + signal when killed).
-  int Signal(int signal) {
-    if (pid_ <= 0) return -1;
-    kill(pid_, signal);
-    int status = 0;
-    waitpid(pid_, &status, 0);
-    pid_ = -1;
-    if (WIFEXITED(status)) return WEXITSTATUS(status);
-    return WIFSIGNALED(status) ? 128 + WTERMSIG(status) : -1;
-  }
-
-  std::string Output() const { return ReadText(out_path_) + ReadText(out_path_ + ".err"); }
-
- private:
-  std::string out_path_;
-  pid_t pid_ = -1;
-};
 
 constexpr const char* kCreate =
     R"({"workflow":"rectification","data":{"subject":"平台稳定性未达标"}})";

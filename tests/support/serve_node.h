@@ -70,6 +70,11 @@ class ServeNode {
     return 0;
   }
 
+  // Sends a signal that does not stop the server (SIGHUP: reload).
+  void Notify(int signal) {
+    if (pid_ > 0) kill(pid_, signal);
+  }
+
   // Sends `signal` and returns the exit status (128 + signal when killed).
   int Signal(int signal) {
     if (pid_ <= 0) return -1;
