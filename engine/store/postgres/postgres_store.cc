@@ -32,6 +32,21 @@ std::optional<int64_t> OptionalInt(const pqxx::field& field) {
   return field.as<int64_t>();
 }
 
+// The CaseFilter of ListCases and CountCases, bound as $1 workflow, $2 state,
+// $3 party, $4 overdue (NULL = either), $5 now_ms. Every filter is always
+// bound; an empty one matches everything. NULLIF keeps an empty JSON column
+// from failing the cast.
+const char kCaseFilterWhere[] =
+    " ($1 = '' OR workflow = $1)"
+    " AND ($2 = '' OR COALESCE(jsonb_typeof(NULLIF(state, '')::jsonb) = 'array'"
+    "      AND NULLIF(state, '')::jsonb ? $2, false))"
+    " AND ($3 = '' OR EXISTS (SELECT 1 FROM jsonb_each("
+    "      CASE WHEN jsonb_typeof(NULLIF(parties, '')::jsonb) = 'object'"
+    "      THEN parties::jsonb ELSE '{}'::jsonb END) AS p(role, names)"
+    "      WHERE jsonb_typeof(p.names) = 'array' AND p.names ? $3))"
+    " AND ($4::boolean IS NULL"
+    "      OR $4 = (next_due_ms IS NOT NULL AND next_due_ms < $5))";
+
 // Column lists and their decoders, kept side by side so they cannot drift.
 constexpr const char* kCaseColumns =
     "id, workflow, version, status, state, snapshot, data, parties, parent_id, revision,"
@@ -687,23 +702,12 @@ class PostgresStore : public Store {
 
   Result<std::vector<CaseRow>> ListCases(const CaseFilter& f) override {
     std::vector<CaseRow> out;
-    // Every filter is always bound; an empty one matches everything. NULLIF
-    // keeps an empty JSON column from failing the cast.
     std::optional<int> limit;
     if (f.limit > 0) limit = f.limit;
     Status s = Run("ListCases", [&](pqxx::connection& c) {
       pqxx::read_transaction txn(c);
       pqxx::result r = txn.exec_params(
-          std::string("SELECT ") + kCaseColumns + " FROM cases WHERE"
-          " ($1 = '' OR workflow = $1)"
-          " AND ($2 = '' OR COALESCE(jsonb_typeof(NULLIF(state, '')::jsonb) = 'array'"
-          "      AND NULLIF(state, '')::jsonb ? $2, false))"
-          " AND ($3 = '' OR EXISTS (SELECT 1 FROM jsonb_each("
-          "      CASE WHEN jsonb_typeof(NULLIF(parties, '')::jsonb) = 'object'"
-          "      THEN parties::jsonb ELSE '{}'::jsonb END) AS p(role, names)"
-          "      WHERE jsonb_typeof(p.names) = 'array' AND p.names ? $3))"
-          " AND ($4::boolean IS NULL"
-          "      OR $4 = (next_due_ms IS NOT NULL AND next_due_ms < $5))"
+          std::string("SELECT ") + kCaseColumns + " FROM cases WHERE" + kCaseFilterWhere +
           " ORDER BY updated_at_ms DESC, id LIMIT $6 OFFSET $7",
           f.workflow, f.state, f.party, f.overdue, f.now_ms, limit, std::max(f.offset, 0));
       out.clear();
@@ -1049,22 +1053,12 @@ class PostgresStore : public Store {
     return counts;
   }
 
-  // The WHERE clause of ListCases, as a COUNT.
   Result<int64_t> CountCases(const CaseFilter& f) override {
     int64_t count = 0;
     Status s = Run("CountCases", [&](pqxx::connection& c) {
       pqxx::read_transaction txn(c);
       pqxx::result r = txn.exec_params(
-          "SELECT COUNT(*) FROM cases WHERE"
-          " ($1 = '' OR workflow = $1)"
-          " AND ($2 = '' OR COALESCE(jsonb_typeof(NULLIF(state, '')::jsonb) = 'array'"
-          "      AND NULLIF(state, '')::jsonb ? $2, false))"
-          " AND ($3 = '' OR EXISTS (SELECT 1 FROM jsonb_each("
-          "      CASE WHEN jsonb_typeof(NULLIF(parties, '')::jsonb) = 'object'"
-          "      THEN parties::jsonb ELSE '{}'::jsonb END) AS p(role, names)"
-          "      WHERE jsonb_typeof(p.names) = 'array' AND p.names ? $3))"
-          " AND ($4::boolean IS NULL"
-          "      OR $4 = (next_due_ms IS NOT NULL AND next_due_ms < $5))",
+          std::string("SELECT COUNT(*) FROM cases WHERE") + kCaseFilterWhere,
           f.workflow, f.state, f.party, f.overdue, f.now_ms);
       count = r[0][0].as<int64_t>();
     });

@@ -518,29 +518,18 @@ Result<CaseRow> SqliteStore::GetCase(const std::string& case_id) {
   return rows->front();
 }
 
-Result<std::vector<CaseRow>> SqliteStore::QueryCases(
-    const std::string& sql_tail, const std::vector<std::variant<int64_t, std::string>>& params) {
-  SqliteStatement s(cache_.get(), db_, std::string("SELECT ") + kCaseColumns + " FROM cases " + sql_tail);
-  if (!s.ok()) return s.status();
-  for (size_t i = 0; i < params.size(); ++i) {
-    int index = static_cast<int>(i) + 1;
-    if (const auto* text = std::get_if<std::string>(&params[i])) {
-      s.Bind(index, *text);
-    } else {
-      s.Bind(index, std::get<int64_t>(params[i]));
-    }
-  }
-  return ReadAll<CaseRow>(s, ReadCase, "listing cases");
-}
+namespace {
 
-Result<std::vector<CaseRow>> SqliteStore::ListCases(const CaseFilter& filter) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  std::string where = "WHERE 1";
-  std::vector<std::variant<int64_t, std::string>> params;
+using SqlParams = std::vector<std::variant<int64_t, std::string>>;
+
+// The WHERE clause of ListCases and CountCases for `filter`; its values are
+// appended to `params` (bound as ?1, ?2, … in order).
+std::string CaseFilterWhere(const CaseFilter& filter, SqlParams* params) {
   auto param = [&](std::variant<int64_t, std::string> value) {
-    params.push_back(std::move(value));
-    return "?" + std::to_string(params.size());
+    params->push_back(std::move(value));
+    return "?" + std::to_string(params->size());
   };
+  std::string where = "WHERE 1";
   if (!filter.workflow.empty()) where += " AND workflow = " + param(filter.workflow);
   // "" is a valid empty column (commit_rules.h); json_each would reject it.
   if (!filter.state.empty()) {
@@ -556,8 +545,38 @@ Result<std::vector<CaseRow>> SqliteStore::ListCases(const CaseFilter& filter) {
     where += *filter.overdue ? " AND next_due_ms IS NOT NULL AND next_due_ms < " + now
                              : " AND (next_due_ms IS NULL OR next_due_ms >= " + now + ")";
   }
-  where += " ORDER BY updated_at_ms DESC, id LIMIT " + param(SqlLimit(filter.limit)) +
-           " OFFSET " + param(static_cast<int64_t>(std::max(filter.offset, 0)));
+  return where;
+}
+
+void BindAll(SqliteStatement& s, const SqlParams& params) {
+  for (size_t i = 0; i < params.size(); ++i) {
+    int index = static_cast<int>(i) + 1;
+    if (const auto* text = std::get_if<std::string>(&params[i])) {
+      s.Bind(index, *text);
+    } else {
+      s.Bind(index, std::get<int64_t>(params[i]));
+    }
+  }
+}
+
+}  // namespace
+
+Result<std::vector<CaseRow>> SqliteStore::QueryCases(
+    const std::string& sql_tail, const std::vector<std::variant<int64_t, std::string>>& params) {
+  SqliteStatement s(cache_.get(), db_, std::string("SELECT ") + kCaseColumns + " FROM cases " + sql_tail);
+  if (!s.ok()) return s.status();
+  BindAll(s, params);
+  return ReadAll<CaseRow>(s, ReadCase, "listing cases");
+}
+
+Result<std::vector<CaseRow>> SqliteStore::ListCases(const CaseFilter& filter) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  SqlParams params;
+  std::string where = CaseFilterWhere(filter, &params);
+  where += " ORDER BY updated_at_ms DESC, id LIMIT ?" + std::to_string(params.size() + 1) +
+           " OFFSET ?" + std::to_string(params.size() + 2);
+  params.push_back(SqlLimit(filter.limit));
+  params.push_back(static_cast<int64_t>(std::max(filter.offset, 0)));
   return QueryCases(where, params);
 }
 
@@ -864,39 +883,13 @@ Result<OutboxCounts> SqliteStore::CountOutbox() {
   return counts;
 }
 
-// The WHERE clause of ListCases, as a COUNT.
 Result<int64_t> SqliteStore::CountCases(const CaseFilter& filter) {
   std::lock_guard<std::mutex> lock(mutex_);
-  std::string where = "WHERE 1";
-  std::vector<std::variant<int64_t, std::string>> params;
-  auto param = [&](std::variant<int64_t, std::string> value) {
-    params.push_back(std::move(value));
-    return "?" + std::to_string(params.size());
-  };
-  if (!filter.workflow.empty()) where += " AND workflow = " + param(filter.workflow);
-  if (!filter.state.empty()) {
-    where += " AND EXISTS (SELECT 1 FROM json_each(CASE state WHEN '' THEN '[]' ELSE state END)"
-             " AS s WHERE s.value = " + param(filter.state) + ")";
-  }
-  if (!filter.party.empty()) {
-    where += " AND EXISTS (SELECT 1 FROM json_each(CASE parties WHEN '' THEN '{}' ELSE parties END)"
-             " AS r, json_each(r.value) AS p WHERE p.value = " + param(filter.party) + ")";
-  }
-  if (filter.overdue) {
-    std::string now = param(filter.now_ms);
-    where += *filter.overdue ? " AND next_due_ms IS NOT NULL AND next_due_ms < " + now
-                             : " AND (next_due_ms IS NULL OR next_due_ms >= " + now + ")";
-  }
+  SqlParams params;
+  std::string where = CaseFilterWhere(filter, &params);
   SqliteStatement s(cache_.get(), db_, "SELECT COUNT(*) FROM cases " + where);
   if (!s.ok()) return s.status();
-  for (size_t i = 0; i < params.size(); ++i) {
-    int index = static_cast<int>(i) + 1;
-    if (const auto* text = std::get_if<std::string>(&params[i])) {
-      s.Bind(index, *text);
-    } else {
-      s.Bind(index, std::get<int64_t>(params[i]));
-    }
-  }
+  BindAll(s, params);
   int rc = s.Step();
   if (rc != SQLITE_ROW) return s.Error(rc, "counting cases");
   return s.Int(0);
