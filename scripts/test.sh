@@ -29,6 +29,7 @@ cmake -S . -B build-asan -G Ninja -DZGT_SANITIZE=ON -DZGT_BUILD_BENCH=OFF \
 ASAN_OPTIONS=detect_leaks=0 cmake --build build-asan -j"$jobs"
 # Any ASan or UBSan report aborts the test that hit it (exit 1 → ctest fails).
 ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:detect_stack_use_after_return=0" \
+LSAN_OPTIONS="suppressions=$PWD/scripts/lsan.supp" \
 UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1" \
   ctest --test-dir build-asan --output-on-failure -j"$jobs" --timeout 1500
 

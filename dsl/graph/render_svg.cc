@@ -18,6 +18,15 @@ std::mutex& GraphvizMutex() {
   return mutex;
 }
 
+// One context for the process, never freed: Graphviz's pango plugin keeps a
+// static pointer to the last font name, which lives in the context's font
+// table, so freeing a context per call left that pointer dangling for the
+// next call (a heap-use-after-free ASan found when two pages drew diagrams).
+GVC_t* GraphvizContext() {
+  static GVC_t* context = gvContext();
+  return context;
+}
+
 std::string& GraphvizMessages() {
   static std::string messages;
   return messages;
@@ -40,7 +49,7 @@ Result<std::string> RenderSvg(const std::string& dot) {
   GraphvizMessages().clear();
   agusererrf previous = agseterrf(CollectMessage);
 
-  GVC_t* gvc = gvContext();
+  GVC_t* gvc = GraphvizContext();
   if (gvc == nullptr) {
     agseterrf(previous);
     return Status::Internal("graphviz: cannot create a context");
@@ -48,7 +57,6 @@ Result<std::string> RenderSvg(const std::string& dot) {
   Agraph_t* graph = agmemread(dot.c_str());
   if (graph == nullptr) {
     std::string message = Trimmed(GraphvizMessages());
-    gvFreeContext(gvc);
     agseterrf(previous);
     return Status::InvalidArgument("graphviz could not read the DOT text" +
                                    (message.empty() ? std::string() : ": " + message));
@@ -68,7 +76,6 @@ Result<std::string> RenderSvg(const std::string& dot) {
     result = Status::Internal("graphviz: layout failed: " + Trimmed(GraphvizMessages()));
   }
   agclose(graph);
-  gvFreeContext(gvc);
   agseterrf(previous);
   return result;
 }
