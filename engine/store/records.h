@@ -173,6 +173,31 @@ struct OutboxCounts {
   int64_t failed_attempts = 0;  // Σ attempts of every row (MarkFailed counts failures only).
 };
 
+// A case with everything its page shows (Store::GetCaseDetail).
+struct CaseDetail {
+  CaseRow row;
+  std::vector<HistoryRow> history;            // By seq.
+  std::vector<OutboxRow> outbox;              // By id.
+  std::vector<DeliveryAttemptRow> attempts;   // By id.
+};
+
+// Cases of one workflow in one active state with one status (/metrics).
+struct CaseStateCount {
+  std::string workflow;
+  std::string state;  // An active state name; "" for cases with none.
+  CaseStatus status = CaseStatus::kRunning;
+  int64_t cases = 0;
+};
+
+// Store::CountCasesByState.
+struct CaseCounts {
+  std::vector<CaseStateCount> by_state;  // By workflow, state, status text (byte order).
+  int64_t steps = 0;                     // Σ revision over all cases (history entries).
+  std::optional<int64_t> earliest_running_due_ms;  // min next_due_ms of running cases.
+};
+// Puts by_state in its documented order.
+void SortCaseCounts(CaseCounts* counts);
+
 // Filters for listing cases; empty fields do not filter.
 struct CaseFilter {
   std::string workflow;

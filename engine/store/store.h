@@ -150,6 +150,20 @@ class Store {
   virtual Status AddDeliveryAttempt(const DeliveryAttemptRow& attempt);
   virtual Result<std::vector<DeliveryAttemptRow>> ListDeliveryAttempts(
       const std::string& case_id);
+
+  // ---- the web view's reads (issue 6 performance) ----
+  // Not pure (see above); the defaults (store_web_defaults.cc) are built on
+  // the methods above, the SQL backends override them.
+  // The case with its history, outbox and delivery attempts (the case page),
+  // each list ordered as its own method orders it; kNotFound when there is no
+  // such case. The default makes the four calls; SQL backends read them in
+  // one call to the database.
+  virtual Result<CaseDetail> GetCaseDetail(const std::string& case_id);
+  // Every case counted by (workflow, active state, status), one count per
+  // active state name ("" for a case with none), ordered by workflow, state,
+  // status; with Σ revision and the earliest next_due_ms of a running case
+  // (/metrics). The default walks ListCases; SQL backends aggregate in SQL.
+  virtual Result<CaseCounts> CountCasesByState();
 };
 
 }  // namespace zgtflow::store

@@ -105,6 +105,38 @@ OutboxRow DecodeOutbox(const pqxx::row& row) {
   return o;
 }
 
+constexpr const char* kHistoryColumns =
+    "case_id, seq, input, actor, effects, at_ms, prev_hash, hash";
+
+HistoryRow DecodeHistory(const pqxx::row& row) {
+  HistoryRow h;
+  h.case_id = row[0].as<std::string>();
+  h.seq = row[1].as<int64_t>();
+  h.input = row[2].as<std::string>();
+  h.actor = row[3].as<std::string>();
+  h.effects = row[4].as<std::string>();
+  h.at_ms = row[5].as<int64_t>();
+  h.prev_hash = row[6].as<std::string>();
+  h.hash = row[7].as<std::string>();
+  return h;
+}
+
+constexpr const char* kAttemptColumns =
+    "id, case_id, outbox_id, attempt, channel, outcome, error, at_ms";
+
+DeliveryAttemptRow DecodeAttempt(const pqxx::row& row) {
+  DeliveryAttemptRow a;
+  a.id = row[0].as<int64_t>();
+  a.case_id = row[1].as<std::string>();
+  a.outbox_id = row[2].as<int64_t>();
+  a.attempt = row[3].as<int>();
+  a.channel = row[4].as<std::string>();
+  a.outcome = row[5].as<std::string>();
+  a.error = row[6].as<std::string>();
+  a.at_ms = row[7].as<int64_t>();
+  return a;
+}
+
 FollowUpRow DecodeFollowUp(const pqxx::row& row) {
   FollowUpRow f;
   f.key = row[0].as<std::string>();
@@ -214,10 +246,13 @@ class PostgresStore : public Store {
     });
   }
 
+  // Reads of one statement run outside any transaction block (autocommit,
+  // pqxx::nontransaction): one round trip instead of BEGIN, query, COMMIT,
+  // and the statement still sees every commit that returned before it.
   Result<std::vector<DefinitionRow>> ListDefinitions() override {
     std::vector<DefinitionRow> out;
     Status s = Run("ListDefinitions", [&](pqxx::connection& c) {
-      pqxx::read_transaction txn(c);
+      pqxx::nontransaction txn(c);
       pqxx::result r = txn.exec(
           "SELECT workflow, version, source, source_path, deployed_at_ms FROM definitions"
           " ORDER BY workflow, deployed_at_ms, version");
@@ -674,7 +709,7 @@ class PostgresStore : public Store {
   Result<std::vector<FollowUpRow>> GetFollowUps(const std::string& case_id) override {
     std::vector<FollowUpRow> out;
     Status s = Run("GetFollowUps", [&](pqxx::connection& c) {
-      pqxx::read_transaction txn(c);
+      pqxx::nontransaction txn(c);
       pqxx::result r = txn.exec_params(
           "SELECT key, case_id, kind, target, workflow, input, created_at_ms, claimed_by,"
           " claimed_until_ms FROM follow_ups WHERE case_id = $1 ORDER BY key",
@@ -689,7 +724,7 @@ class PostgresStore : public Store {
   Result<CaseRow> GetCase(const std::string& case_id) override {
     std::optional<CaseRow> found;
     Status s = Run("GetCase", [&](pqxx::connection& c) {
-      pqxx::read_transaction txn(c);
+      pqxx::nontransaction txn(c);
       pqxx::result r = txn.exec_params(
           std::string("SELECT ") + kCaseColumns + " FROM cases WHERE id = $1", case_id);
       found.reset();
@@ -705,10 +740,16 @@ class PostgresStore : public Store {
     std::optional<int> limit;
     if (f.limit > 0) limit = f.limit;
     Status s = Run("ListCases", [&](pqxx::connection& c) {
-      pqxx::read_transaction txn(c);
+      pqxx::nontransaction txn(c);
+      const std::string page = std::string(" FROM cases WHERE") + kCaseFilterWhere +
+                               " ORDER BY updated_at_ms DESC, id LIMIT $6 OFFSET $7";
+      // A deep page: the skipped rows are found through cases_updated alone
+      // (id and updated_at_ms), and only the page's rows are fetched whole.
       pqxx::result r = txn.exec_params(
-          std::string("SELECT ") + kCaseColumns + " FROM cases WHERE" + kCaseFilterWhere +
-          " ORDER BY updated_at_ms DESC, id LIMIT $6 OFFSET $7",
+          f.offset <= 0 ? std::string("SELECT ") + kCaseColumns + page
+                        : std::string("SELECT ") + kCaseColumns +
+                              " FROM cases WHERE id IN (SELECT id" + page +
+                              ") ORDER BY updated_at_ms DESC, id",
           f.workflow, f.state, f.party, f.overdue, f.now_ms, limit, std::max(f.offset, 0));
       out.clear();
       for (const pqxx::row& row : r) out.push_back(DecodeCase(row));
@@ -720,7 +761,7 @@ class PostgresStore : public Store {
   Result<std::vector<CaseRow>> ListChildren(const std::string& case_id) override {
     std::vector<CaseRow> out;
     Status s = Run("ListChildren", [&](pqxx::connection& c) {
-      pqxx::read_transaction txn(c);
+      pqxx::nontransaction txn(c);
       pqxx::result r = txn.exec_params(std::string("SELECT ") + kCaseColumns +
                                            " FROM cases WHERE parent_id = $1 AND $1 <> ''"
                                            " ORDER BY created_at_ms, id",
@@ -735,24 +776,13 @@ class PostgresStore : public Store {
   Result<std::vector<HistoryRow>> GetHistory(const std::string& case_id) override {
     std::vector<HistoryRow> out;
     Status s = Run("GetHistory", [&](pqxx::connection& c) {
-      pqxx::read_transaction txn(c);
+      pqxx::nontransaction txn(c);
       pqxx::result r = txn.exec_params(
           "SELECT case_id, seq, input, actor, effects, at_ms, prev_hash, hash FROM history"
           " WHERE case_id = $1 ORDER BY seq",
           case_id);
       out.clear();
-      for (const pqxx::row& row : r) {
-        HistoryRow h;
-        h.case_id = row[0].as<std::string>();
-        h.seq = row[1].as<int64_t>();
-        h.input = row[2].as<std::string>();
-        h.actor = row[3].as<std::string>();
-        h.effects = row[4].as<std::string>();
-        h.at_ms = row[5].as<int64_t>();
-        h.prev_hash = row[6].as<std::string>();
-        h.hash = row[7].as<std::string>();
-        out.push_back(std::move(h));
-      }
+      for (const pqxx::row& row : r) out.push_back(DecodeHistory(row));
     });
     if (!s.ok()) return s;
     return out;
@@ -761,7 +791,7 @@ class PostgresStore : public Store {
   Result<std::vector<std::string>> ListCaseIds() override {
     std::vector<std::string> out;
     Status s = Run("ListCaseIds", [&](pqxx::connection& c) {
-      pqxx::read_transaction txn(c);
+      pqxx::nontransaction txn(c);
       pqxx::result r = txn.exec("SELECT id FROM cases ORDER BY id");
       out.clear();
       for (const pqxx::row& row : r) out.push_back(row[0].as<std::string>());
@@ -806,7 +836,7 @@ class PostgresStore : public Store {
   Result<std::vector<TimerRow>> GetTimers(const std::string& case_id) override {
     std::vector<TimerRow> out;
     Status s = Run("GetTimers", [&](pqxx::connection& c) {
-      pqxx::read_transaction txn(c);
+      pqxx::nontransaction txn(c);
       pqxx::result r = txn.exec_params(std::string("SELECT ") + kTimerColumns +
                                            " FROM timers WHERE case_id = $1"
                                            " ORDER BY due_at_ms, timer_id",
@@ -821,7 +851,7 @@ class PostgresStore : public Store {
   Result<int64_t> CountTimers() override {
     int64_t count = 0;
     Status s = Run("CountTimers", [&](pqxx::connection& c) {
-      pqxx::read_transaction txn(c);
+      pqxx::nontransaction txn(c);
       count = txn.exec1("SELECT count(*) FROM timers")[0].as<int64_t>();
     });
     if (!s.ok()) return s;
@@ -898,7 +928,7 @@ class PostgresStore : public Store {
   Result<std::vector<OutboxRow>> GetOutbox(const std::string& case_id) override {
     std::vector<OutboxRow> out;
     Status s = Run("GetOutbox", [&](pqxx::connection& c) {
-      pqxx::read_transaction txn(c);
+      pqxx::nontransaction txn(c);
       pqxx::result r = txn.exec_params(
           std::string("SELECT ") + kOutboxColumns + " FROM outbox WHERE case_id = $1 ORDER BY id",
           case_id);
@@ -926,24 +956,13 @@ class PostgresStore : public Store {
       const std::string& case_id) override {
     std::vector<DeliveryAttemptRow> out;
     Status s = Run("ListDeliveryAttempts", [&](pqxx::connection& c) {
-      pqxx::read_transaction txn(c);
+      pqxx::nontransaction txn(c);
       pqxx::result r = txn.exec_params(
           "SELECT id, case_id, outbox_id, attempt, channel, outcome, error, at_ms"
           " FROM delivery_attempts WHERE case_id = $1 ORDER BY id",
           case_id);
       out.clear();
-      for (const pqxx::row& row : r) {
-        DeliveryAttemptRow a;
-        a.id = row[0].as<int64_t>();
-        a.case_id = row[1].as<std::string>();
-        a.outbox_id = row[2].as<int64_t>();
-        a.attempt = row[3].as<int>();
-        a.channel = row[4].as<std::string>();
-        a.outcome = row[5].as<std::string>();
-        a.error = row[6].as<std::string>();
-        a.at_ms = row[7].as<int64_t>();
-        out.push_back(std::move(a));
-      }
+      for (const pqxx::row& row : r) out.push_back(DecodeAttempt(row));
     });
     if (!s.ok()) return s;
     return out;
@@ -967,7 +986,7 @@ class PostgresStore : public Store {
   Result<PrincipalRow> GetPrincipal(const std::string& id) override {
     std::optional<PrincipalRow> out;
     Status s = Run("GetPrincipal", [&](pqxx::connection& c) {
-      pqxx::read_transaction txn(c);
+      pqxx::nontransaction txn(c);
       pqxx::result r = txn.exec_params(
           "SELECT id, kind, name, role, party, secret_hash, created_at_ms"
           " FROM principals WHERE id = $1",
@@ -1005,7 +1024,7 @@ class PostgresStore : public Store {
   Result<SessionRow> GetSession(const std::string& id) override {
     std::optional<SessionRow> out;
     Status s = Run("GetSession", [&](pqxx::connection& c) {
-      pqxx::read_transaction txn(c);
+      pqxx::nontransaction txn(c);
       pqxx::result r = txn.exec_params(
           "SELECT id, principal_id, csrf_token, created_at_ms, expires_at_ms"
           " FROM sessions WHERE id = $1",
@@ -1036,7 +1055,7 @@ class PostgresStore : public Store {
   Result<OutboxCounts> CountOutbox() override {
     OutboxCounts counts;
     Status s = Run("CountOutbox", [&](pqxx::connection& c) {
-      pqxx::read_transaction txn(c);
+      pqxx::nontransaction txn(c);
       pqxx::result r = txn.exec(
           "SELECT status, COUNT(*), COALESCE(SUM(attempts), 0) FROM outbox GROUP BY status");
       counts = OutboxCounts{};
@@ -1056,7 +1075,7 @@ class PostgresStore : public Store {
   Result<int64_t> CountCases(const CaseFilter& f) override {
     int64_t count = 0;
     Status s = Run("CountCases", [&](pqxx::connection& c) {
-      pqxx::read_transaction txn(c);
+      pqxx::nontransaction txn(c);
       pqxx::result r = txn.exec_params(
           std::string("SELECT COUNT(*) FROM cases WHERE") + kCaseFilterWhere,
           f.workflow, f.state, f.party, f.overdue, f.now_ms);
@@ -1066,6 +1085,74 @@ class PostgresStore : public Store {
     return count;
   }
   // ---- end principals and sessions ----
+
+  // ---- the web view's reads ----
+  // The four SELECTs go to the server in one message (pqxx::pipeline, one
+  // round trip); sent together they run as one implicit transaction, each
+  // statement seeing the commits made before it started.
+  Result<CaseDetail> GetCaseDetail(const std::string& case_id) override {
+    std::optional<CaseDetail> out;
+    Status s = Run("GetCaseDetail", [&](pqxx::connection& c) {
+      pqxx::nontransaction txn(c);
+      const std::string id = txn.quote(case_id);
+      pqxx::pipeline pipe(txn);
+      pipe.retain(4);  // Hold the queries until the last is in: one message.
+      auto q_case = pipe.insert(std::string("SELECT ") + kCaseColumns + " FROM cases WHERE id = " + id);
+      auto q_history = pipe.insert(std::string("SELECT ") + kHistoryColumns +
+                                   " FROM history WHERE case_id = " + id + " ORDER BY seq");
+      auto q_outbox = pipe.insert(std::string("SELECT ") + kOutboxColumns +
+                                  " FROM outbox WHERE case_id = " + id + " ORDER BY id");
+      auto q_attempts = pipe.insert(std::string("SELECT ") + kAttemptColumns +
+                                    " FROM delivery_attempts WHERE case_id = " + id +
+                                    " ORDER BY id");
+      pipe.resume();
+      out.reset();
+      pqxx::result rows = pipe.retrieve(q_case);
+      pqxx::result history = pipe.retrieve(q_history);
+      pqxx::result outbox = pipe.retrieve(q_outbox);
+      pqxx::result attempts = pipe.retrieve(q_attempts);
+      pipe.complete();
+      if (rows.empty()) return;
+      CaseDetail detail;
+      detail.row = DecodeCase(rows[0]);
+      for (const pqxx::row& row : history) detail.history.push_back(DecodeHistory(row));
+      for (const pqxx::row& row : outbox) detail.outbox.push_back(DecodeOutbox(row));
+      for (const pqxx::row& row : attempts) detail.attempts.push_back(DecodeAttempt(row));
+      out = std::move(detail);
+    });
+    if (!s.ok()) return s;
+    if (!out) return Status::NotFound("no case " + case_id);
+    return *std::move(out);
+  }
+  Result<CaseCounts> CountCasesByState() override {
+    CaseCounts counts;
+    Status s = Run("CountCasesByState", [&](pqxx::connection& c) {
+      pqxx::nontransaction txn(c);
+      // One row per active state name; a case with none ('' or []) once, as ''.
+      pqxx::result r = txn.exec(
+          "SELECT workflow, COALESCE(n.name, ''), status, COUNT(*) FROM cases"
+          " LEFT JOIN LATERAL jsonb_array_elements_text(CASE WHEN"
+          " jsonb_typeof(NULLIF(state, '')::jsonb) = 'array' THEN state::jsonb"
+          " ELSE '[]'::jsonb END) AS n(name) ON true GROUP BY 1, 2, 3");
+      counts = CaseCounts{};
+      for (const pqxx::row& row : r) {
+        CaseStateCount count;
+        count.workflow = row[0].as<std::string>();
+        count.state = row[1].as<std::string>();
+        count.status = CaseStatusOf(row[2].as<std::string>());
+        count.cases = row[3].as<int64_t>();
+        counts.by_state.push_back(std::move(count));
+      }
+      pqxx::row totals = txn.exec1(
+          "SELECT COALESCE(SUM(revision), 0)::bigint,"
+          " MIN(next_due_ms) FILTER (WHERE status = 'running') FROM cases");
+      counts.steps = totals[0].as<int64_t>();
+      counts.earliest_running_due_ms = OptionalInt(totals[1]);
+    });
+    if (!s.ok()) return s;
+    SortCaseCounts(&counts);
+    return counts;
+  }
 
  private:
   // Borrows a connection (opening one if none is idle), runs `body` on it and

@@ -137,6 +137,8 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path,
   }
   std::unique_ptr<SqliteStore> store(new SqliteStore(db));
   sqlite3_busy_timeout(db, options.busy_timeout_ms);
+  store->path_ = path;  // Read connections open the same file (sqlite_store.h).
+  store->busy_timeout_ms_ = options.busy_timeout_ms;
   sqlite3_extended_result_codes(db, 1);
   // journal_mode returns a row ("wal"); anything else means the file system
   // refused WAL (e.g. a network share), which SQLite would silently accept.
@@ -226,8 +228,8 @@ Status SqliteStore::PutDefinition(const DefinitionRow& d) {
 }
 
 Result<std::vector<DefinitionRow>> SqliteStore::ListDefinitions() {
-  std::lock_guard<std::mutex> lock(mutex_);
-  SqliteStatement s(cache_.get(), db_,
+  ReadLease lease(this);
+  SqliteStatement s(lease.cache(), lease.db(),
                     "SELECT workflow, version, source, source_path, deployed_at_ms FROM definitions"
                     " ORDER BY workflow, deployed_at_ms, version");
   return ReadAll<DefinitionRow>(
@@ -502,8 +504,8 @@ Status SqliteStore::DropFollowUp(const std::string& key) {
 }
 
 Result<std::vector<FollowUpRow>> SqliteStore::GetFollowUps(const std::string& case_id) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  SqliteStatement s(cache_.get(), db_, std::string("SELECT ") + kFollowUpColumns +
+  ReadLease lease(this);
+  SqliteStatement s(lease.cache(), lease.db(), std::string("SELECT ") + kFollowUpColumns +
                              " FROM follow_ups WHERE case_id = ?1 ORDER BY key");
   if (!s.ok()) return s.status();
   s.Bind(1, case_id);
@@ -511,8 +513,8 @@ Result<std::vector<FollowUpRow>> SqliteStore::GetFollowUps(const std::string& ca
 }
 
 Result<CaseRow> SqliteStore::GetCase(const std::string& case_id) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  auto rows = QueryCases("WHERE id = ?1", {case_id});
+  ReadLease lease(this);
+  auto rows = QueryCases(lease, "WHERE id = ?1", {case_id});
   if (!rows.ok()) return rows.status();
   if (rows->empty()) return Status::NotFound("no case " + case_id);
   return rows->front();
@@ -562,33 +564,50 @@ void BindAll(SqliteStatement& s, const SqlParams& params) {
 }  // namespace
 
 Result<std::vector<CaseRow>> SqliteStore::QueryCases(
-    const std::string& sql_tail, const std::vector<std::variant<int64_t, std::string>>& params) {
-  SqliteStatement s(cache_.get(), db_, std::string("SELECT ") + kCaseColumns + " FROM cases " + sql_tail);
+    ReadLease& lease, const std::string& sql_tail,
+    const std::vector<std::variant<int64_t, std::string>>& params) {
+  SqliteStatement s(lease.cache(), lease.db(),
+                    std::string("SELECT ") + kCaseColumns + " FROM cases " + sql_tail);
   if (!s.ok()) return s.status();
   BindAll(s, params);
   return ReadAll<CaseRow>(s, ReadCase, "listing cases");
 }
 
 Result<std::vector<CaseRow>> SqliteStore::ListCases(const CaseFilter& filter) {
-  std::lock_guard<std::mutex> lock(mutex_);
+  ReadLease lease(this);
   SqlParams params;
   std::string where = CaseFilterWhere(filter, &params);
-  where += " ORDER BY updated_at_ms DESC, id LIMIT ?" + std::to_string(params.size() + 1) +
-           " OFFSET ?" + std::to_string(params.size() + 2);
+  std::string page = " ORDER BY updated_at_ms DESC, id LIMIT ?" + std::to_string(params.size() + 1) +
+                     " OFFSET ?" + std::to_string(params.size() + 2);
   params.push_back(SqlLimit(filter.limit));
   params.push_back(static_cast<int64_t>(std::max(filter.offset, 0)));
-  return QueryCases(where, params);
+  if (filter.offset <= 0) return QueryCases(lease, where + page, params);
+  // A deep page: the rows skipped by OFFSET are found in the index alone
+  // (cases_by_update holds updated_at_ms, id and the rowid), and only the
+  // page's own rows are read from the table, instead of reading (snapshot
+  // and all) every skipped row.
+  return QueryCases(lease,
+                    "WHERE rowid IN (SELECT rowid FROM cases " + where + page +
+                        ") ORDER BY updated_at_ms DESC, id",
+                    params);
 }
 
 Result<std::vector<CaseRow>> SqliteStore::ListChildren(const std::string& case_id) {
   if (case_id.empty()) return std::vector<CaseRow>{};  // '' is "no parent", not a case.
-  std::lock_guard<std::mutex> lock(mutex_);
-  return QueryCases("WHERE parent_id = ?1 ORDER BY created_at_ms, id", {case_id});
+  ReadLease lease(this);
+  // parent_id <> '': lets SQLite use the partial index cases_by_parent.
+  return QueryCases(lease, "WHERE parent_id = ?1 AND parent_id <> '' ORDER BY created_at_ms, id",
+                    {case_id});
 }
 
 Result<std::vector<HistoryRow>> SqliteStore::GetHistory(const std::string& case_id) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  SqliteStatement s(cache_.get(), db_,
+  ReadLease lease(this);
+  return HistoryOf(lease, case_id);
+}
+
+Result<std::vector<HistoryRow>> SqliteStore::HistoryOf(ReadLease& lease,
+                                                       const std::string& case_id) {
+  SqliteStatement s(lease.cache(), lease.db(),
                     "SELECT case_id, seq, input, actor, effects, at_ms, prev_hash, hash"
                     " FROM history WHERE case_id = ?1 ORDER BY seq");
   if (!s.ok()) return s.status();
@@ -603,8 +622,8 @@ Result<std::vector<HistoryRow>> SqliteStore::GetHistory(const std::string& case_
 }
 
 Result<std::vector<std::string>> SqliteStore::ListCaseIds() {
-  std::lock_guard<std::mutex> lock(mutex_);
-  SqliteStatement s(cache_.get(), db_, "SELECT id FROM cases ORDER BY id");
+  ReadLease lease(this);
+  SqliteStatement s(lease.cache(), lease.db(), "SELECT id FROM cases ORDER BY id");
   return ReadAll<std::string>(s, [](const SqliteStatement& st) { return st.Text(0); },
                               "listing case ids");
 }
@@ -648,8 +667,8 @@ Result<std::vector<TimerRow>> SqliteStore::ClaimDueTimers(const std::string& nod
 }
 
 Result<std::vector<TimerRow>> SqliteStore::GetTimers(const std::string& case_id) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  SqliteStatement s(cache_.get(), db_, std::string("SELECT ") + kTimerColumns +
+  ReadLease lease(this);
+  SqliteStatement s(lease.cache(), lease.db(), std::string("SELECT ") + kTimerColumns +
                              " FROM timers WHERE case_id = ?1 ORDER BY due_at_ms, timer_id");
   if (!s.ok()) return s.status();
   s.Bind(1, case_id);
@@ -657,8 +676,8 @@ Result<std::vector<TimerRow>> SqliteStore::GetTimers(const std::string& case_id)
 }
 
 Result<int64_t> SqliteStore::CountTimers() {
-  std::lock_guard<std::mutex> lock(mutex_);
-  SqliteStatement s(cache_.get(), db_, "SELECT COUNT(*) FROM timers");
+  ReadLease lease(this);
+  SqliteStatement s(lease.cache(), lease.db(), "SELECT COUNT(*) FROM timers");
   if (!s.ok()) return s.status();
   int rc = s.Step();
   if (rc != SQLITE_ROW) return s.Error(rc, "counting timers");
@@ -731,8 +750,12 @@ Status SqliteStore::MarkFailed(int64_t outbox_id, const std::string& error,
 }
 
 Result<std::vector<OutboxRow>> SqliteStore::GetOutbox(const std::string& case_id) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  SqliteStatement s(cache_.get(), db_, std::string("SELECT ") + kOutboxColumns +
+  ReadLease lease(this);
+  return OutboxOf(lease, case_id);
+}
+
+Result<std::vector<OutboxRow>> SqliteStore::OutboxOf(ReadLease& lease, const std::string& case_id) {
+  SqliteStatement s(lease.cache(), lease.db(), std::string("SELECT ") + kOutboxColumns +
                              " FROM outbox WHERE case_id = ?1 ORDER BY id");
   if (!s.ok()) return s.status();
   s.Bind(1, case_id);
@@ -759,8 +782,13 @@ Status SqliteStore::AddDeliveryAttempt(const DeliveryAttemptRow& a) {
 
 Result<std::vector<DeliveryAttemptRow>> SqliteStore::ListDeliveryAttempts(
     const std::string& case_id) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  SqliteStatement s(cache_.get(), db_,
+  ReadLease lease(this);
+  return AttemptsOf(lease, case_id);
+}
+
+Result<std::vector<DeliveryAttemptRow>> SqliteStore::AttemptsOf(ReadLease& lease,
+                                                                const std::string& case_id) {
+  SqliteStatement s(lease.cache(), lease.db(),
                     "SELECT id, case_id, outbox_id, attempt, channel, outcome, error, at_ms"
                     " FROM delivery_attempts WHERE case_id = ?1 ORDER BY id");
   if (!s.ok()) return s.status();
@@ -802,8 +830,8 @@ Status SqliteStore::PutPrincipal(const PrincipalRow& p) {
 }
 
 Result<PrincipalRow> SqliteStore::GetPrincipal(const std::string& id) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  SqliteStatement s(cache_.get(), db_,
+  ReadLease lease(this);
+  SqliteStatement s(lease.cache(), lease.db(),
                     "SELECT id, kind, name, role, party, secret_hash, created_at_ms"
                     " FROM principals WHERE id = ?1");
   if (!s.ok()) return s.status();
@@ -838,8 +866,8 @@ Status SqliteStore::PutSession(const SessionRow& session) {
 }
 
 Result<SessionRow> SqliteStore::GetSession(const std::string& id) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  SqliteStatement s(cache_.get(), db_,
+  ReadLease lease(this);
+  SqliteStatement s(lease.cache(), lease.db(),
                     "SELECT id, principal_id, csrf_token, created_at_ms, expires_at_ms"
                     " FROM sessions WHERE id = ?1");
   if (!s.ok()) return s.status();
@@ -865,8 +893,8 @@ Status SqliteStore::DeleteSession(const std::string& id) {
 }
 
 Result<OutboxCounts> SqliteStore::CountOutbox() {
-  std::lock_guard<std::mutex> lock(mutex_);
-  SqliteStatement s(cache_.get(), db_, "SELECT status, COUNT(*), COALESCE(SUM(attempts), 0) FROM outbox"
+  ReadLease lease(this);
+  SqliteStatement s(lease.cache(), lease.db(), "SELECT status, COUNT(*), COALESCE(SUM(attempts), 0) FROM outbox"
                          " GROUP BY status");
   if (!s.ok()) return s.status();
   OutboxCounts counts;
@@ -884,10 +912,10 @@ Result<OutboxCounts> SqliteStore::CountOutbox() {
 }
 
 Result<int64_t> SqliteStore::CountCases(const CaseFilter& filter) {
-  std::lock_guard<std::mutex> lock(mutex_);
+  ReadLease lease(this);
   SqlParams params;
   std::string where = CaseFilterWhere(filter, &params);
-  SqliteStatement s(cache_.get(), db_, "SELECT COUNT(*) FROM cases " + where);
+  SqliteStatement s(lease.cache(), lease.db(), "SELECT COUNT(*) FROM cases " + where);
   if (!s.ok()) return s.status();
   BindAll(s, params);
   int rc = s.Step();
@@ -895,5 +923,71 @@ Result<int64_t> SqliteStore::CountCases(const CaseFilter& filter) {
   return s.Int(0);
 }
 // ---- end principals and sessions ----
+
+// ---- the web view's reads ----
+
+Result<CaseDetail> SqliteStore::GetCaseDetail(const std::string& case_id) {
+  ReadLease lease(this);
+  // One read transaction: the case and its lists come from the same commit.
+  if (Status s = SqliteExec(lease.db(), "BEGIN"); !s.ok()) return s;
+  Result<CaseDetail> out = [&]() -> Result<CaseDetail> {
+    CaseDetail detail;
+    auto rows = QueryCases(lease, "WHERE id = ?1", {case_id});
+    if (!rows.ok()) return rows.status();
+    if (rows->empty()) return Status::NotFound("no case " + case_id);
+    detail.row = std::move(rows->front());
+    auto history = HistoryOf(lease, case_id);
+    if (!history.ok()) return history.status();
+    detail.history = std::move(history).value();
+    auto outbox = OutboxOf(lease, case_id);
+    if (!outbox.ok()) return outbox.status();
+    detail.outbox = std::move(outbox).value();
+    auto attempts = AttemptsOf(lease, case_id);
+    if (!attempts.ok()) return attempts.status();
+    detail.attempts = std::move(attempts).value();
+    return detail;
+  }();
+  // Ends the read (a reader left in a transaction is closed, not reused).
+  SqliteExec(lease.db(), "COMMIT");
+  return out;
+}
+
+Result<CaseCounts> SqliteStore::CountCasesByState() {
+  ReadLease lease(this);
+  if (Status s = SqliteExec(lease.db(), "BEGIN"); !s.ok()) return s;
+  Result<CaseCounts> out = [&]() -> Result<CaseCounts> {
+    CaseCounts counts;
+    {
+      // One row per active state name; a case with none ("" or []) once, as "".
+      SqliteStatement s(lease.cache(), lease.db(),
+                        "SELECT workflow, COALESCE(n.value, ''), status, COUNT(*) FROM cases"
+                        " LEFT JOIN json_each(CASE state WHEN '' THEN '[]' ELSE state END) AS n"
+                        " GROUP BY 1, 2, 3");
+      if (!s.ok()) return s.status();
+      int rc;
+      while ((rc = s.Step()) == SQLITE_ROW) {
+        CaseStateCount count;
+        count.workflow = s.Text(0);
+        count.state = s.Text(1);
+        count.status = CaseStatusOf(s.Text(2));
+        count.cases = s.Int(3);
+        counts.by_state.push_back(std::move(count));
+      }
+      if (rc != SQLITE_DONE) return s.Error(rc, "counting cases by state");
+    }
+    SqliteStatement s(lease.cache(), lease.db(),
+                      "SELECT COALESCE(SUM(revision), 0),"
+                      " MIN(CASE WHEN status = 'running' THEN next_due_ms END) FROM cases");
+    if (!s.ok()) return s.status();
+    int rc = s.Step();
+    if (rc != SQLITE_ROW) return s.Error(rc, "summing case revisions");
+    counts.steps = s.Int(0);
+    counts.earliest_running_due_ms = s.OptionalInt(1);
+    return counts;
+  }();
+  SqliteExec(lease.db(), "COMMIT");
+  if (out.ok()) SortCaseCounts(&out.value());
+  return out;
+}
 
 }  // namespace zgtflow::store

@@ -28,10 +28,14 @@ struct SqliteOptions {
   bool synchronous_full = true;
 };
 
-// Threads: ONE connection, guarded by a mutex; every method holds it for its
-// whole transaction. SQLite admits one writer per file anyway, so this loses
-// only concurrent reads during a write, and it keeps every call atomic without
-// per-thread connections. Several processes (or several SqliteStores) may
+// Threads: writes go through ONE connection, guarded by a mutex; every write
+// holds it for its whole transaction (SQLite admits one writer per file
+// anyway). Reads (GetCase, ListCases, GetHistory, GetOutbox, GetPrincipal, …)
+// run on a pool of read-only connections instead, each statement in its own
+// implicit transaction, so the web server's threads read in parallel beside
+// the writer (WAL mode), and a read started after a commit returned sees it.
+// Should a read connection fail to open, that read uses the writer's
+// connection under its mutex instead. Several processes (or several SqliteStores) may
 // open one file: writes take the file's write lock first (BEGIN IMMEDIATE),
 // waiting up to busy_timeout_ms, so revision checks and claims stay exact
 // across them.
@@ -87,21 +91,57 @@ class SqliteStore : public Store {
   Status DeleteSession(const std::string& id) override;
   Result<OutboxCounts> CountOutbox() override;
   Result<int64_t> CountCases(const CaseFilter& filter) override;
+  // One read transaction on one read connection.
+  Result<CaseDetail> GetCaseDetail(const std::string& case_id) override;
+  Result<CaseCounts> CountCasesByState() override;
 
  private:
   explicit SqliteStore(sqlite3* db);
   Status Migrate();
   // CommitStep's writes, inside the transaction CommitStep opened.
   Status WriteStep(const StepCommit& commit);
-  // Cases selected by `sql_tail` (WHERE … ORDER BY …) with ?1, ?2, … bound
-  // to `params`; the caller holds mutex_.
-  Result<std::vector<CaseRow>> QueryCases(const std::string& sql_tail,
-                                          const std::vector<std::variant<int64_t, std::string>>& params);
 
   sqlite3* db_;
   std::mutex mutex_;
   // Prepared statements reused under mutex_ (parsing dominated small calls).
   std::unique_ptr<sqlite::StatementCache> cache_;
+
+  // ---- read connections (sqlite_store_reads.cc) ----
+  struct Reader;  // One read-only connection and its statement cache.
+  struct ReaderDeleter {
+    void operator()(Reader* reader) const;
+  };
+  using ReaderPtr = std::unique_ptr<Reader, ReaderDeleter>;
+  // A connection for one read call: a pooled reader, or the writer's
+  // connection under mutex_ when no reader can be opened.
+  class ReadLease {
+   public:
+    explicit ReadLease(SqliteStore* store);
+    ~ReadLease();
+    ReadLease(const ReadLease&) = delete;
+    ReadLease& operator=(const ReadLease&) = delete;
+    sqlite3* db() const;
+    sqlite::StatementCache* cache() const;
+
+   private:
+    SqliteStore* store_;
+    ReaderPtr reader_;
+    std::unique_lock<std::mutex> writer_lock_;
+  };
+  // Cases selected by `sql_tail` (WHERE … ORDER BY …) with ?1, ?2, … bound
+  // to `params`, on the lease's connection.
+  Result<std::vector<CaseRow>> QueryCases(ReadLease& lease, const std::string& sql_tail,
+                                          const std::vector<std::variant<int64_t, std::string>>& params);
+  Result<std::vector<HistoryRow>> HistoryOf(ReadLease& lease, const std::string& case_id);
+  Result<std::vector<OutboxRow>> OutboxOf(ReadLease& lease, const std::string& case_id);
+  Result<std::vector<DeliveryAttemptRow>> AttemptsOf(ReadLease& lease, const std::string& case_id);
+  ReaderPtr TakeReader();  // Null when no read connection could be opened.
+  void ReturnReader(ReaderPtr reader);
+
+  std::string path_;          // The database file, opened again by each reader.
+  int busy_timeout_ms_ = 5000;
+  std::mutex readers_mutex_;
+  std::vector<ReaderPtr> idle_readers_;  // Guarded by readers_mutex_.
 };
 
 }  // namespace zgtflow::store

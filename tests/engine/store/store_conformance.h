@@ -16,6 +16,7 @@
 // The suite never sleeps: times are plain numbers passed as now_ms.
 #pragma once
 
+#include <algorithm>
 #include <atomic>
 #include <functional>
 #include <memory>
@@ -1127,6 +1128,116 @@ inline void DeliveryAttemptsAreAppendedAndListedPerCaseInOrder(const StoreFactor
   CHECK(c2[0].error.empty());
 }
 
+// ---- the web view's reads (issue 6 performance) ----
+
+inline void CaseDetailHoldsTheCaseWithItsHistoryOutboxAndAttempts(const StoreFactory& make) {
+  auto store = Fresh(make);
+  StepCommit create = Create("c1", 1000);
+  create.outbox = {Out("log", "c1:1:0"), Out("webhook", "c1:1:1")};
+  Commit(*store, create);
+  Commit(*store, Next(Get(*store, "c1"), 2000));
+  Commit(*store, Create("c2", 1500));  // Another case's rows stay out.
+  DeliveryAttemptRow attempt;
+  attempt.case_id = "c1";
+  attempt.outbox_id = 1;
+  attempt.attempt = 1;
+  attempt.channel = "log";
+  attempt.outcome = "delivered";
+  attempt.at_ms = 2500;
+  REQUIRE(store->AddDeliveryAttempt(attempt).ok());
+  attempt.case_id = "c2";
+  REQUIRE(store->AddDeliveryAttempt(attempt).ok());
+
+  CaseDetail detail = Must(store->GetCaseDetail("c1"));
+  CHECK(detail.row.id == "c1");
+  CHECK(detail.row.revision == 2);
+  CHECK(detail.row.last_hash == "h2");
+  REQUIRE(detail.history.size() == 2);
+  CHECK(detail.history[0].seq == 1);
+  CHECK(detail.history[1].seq == 2);
+  CHECK(detail.history[1].prev_hash == "h1");
+  REQUIRE(detail.outbox.size() == 2);
+  CHECK(detail.outbox[0].idempotency_key == "c1:1:0");
+  CHECK(detail.outbox[1].adapter == "webhook");
+  CHECK(detail.outbox[0].id < detail.outbox[1].id);
+  REQUIRE(detail.attempts.size() == 1);
+  CHECK(detail.attempts[0].case_id == "c1");
+  CHECK(detail.attempts[0].outcome == "delivered");
+
+  CaseDetail other = Must(store->GetCaseDetail("c2"));
+  CHECK(other.row.id == "c2");
+  CHECK(other.history.size() == 1);
+  CHECK(other.outbox.empty());
+  CHECK(other.attempts.size() == 1);
+
+  // Quotes in an id are data, not SQL.
+  Result<CaseDetail> missing = store->GetCaseDetail("no'; DROP TABLE cases; --");
+  CHECK(missing.status().code() == StatusCode::kNotFound);
+  CHECK(store->GetCaseDetail("c9").status().code() == StatusCode::kNotFound);
+  CHECK(Get(*store, "c2").id == "c2");
+}
+
+inline void CaseCountsGroupByWorkflowStateAndStatus(const StoreFactory& make) {
+  auto store = Fresh(make);
+  CaseCounts empty = Must(store->CountCasesByState());
+  CHECK(empty.by_state.empty());
+  CHECK(empty.steps == 0);
+  CHECK_FALSE(empty.earliest_running_due_ms.has_value());
+
+  StepCommit a = Create("a", 1000);  // rectification, [rectifying], due 9000.
+  a.case_row.next_due_ms = 9000;
+  Commit(*store, a);
+  Commit(*store, Next(Get(*store, "a"), 2000));  // Two steps.
+  StepCommit b = Create("b", 1000);
+  b.case_row.next_due_ms = 7000;
+  Commit(*store, b);
+  // Two active states (a parallel state): counted under each.
+  Commit(*store, Create("c", 1000, "rectification", "[\"review\",\"rectifying\"]"));
+  StepCommit done = Create("d", 1000, "rectification", "[\"closed\"]");
+  done.case_row.status = CaseStatus::kCompleted;
+  done.case_row.next_due_ms = 100;  // A completed case's due time is not a lag.
+  Commit(*store, done);
+  Commit(*store, Create("e", 1000, "evidence", "[]"));  // No active state.
+  Commit(*store, Create("f", 1000, "evidence", "[\"收集\"]"));
+
+  CaseCounts counts = Must(store->CountCasesByState());
+  auto line = [](const CaseStateCount& c) {
+    return c.workflow + "/" + c.state + "/" + CaseStatusText(c.status) + "=" +
+           std::to_string(c.cases);
+  };
+  std::vector<std::string> lines;
+  for (const CaseStateCount& c : counts.by_state) lines.push_back(line(c));
+  CHECK(lines == std::vector<std::string>{"evidence//running=1", "evidence/收集/running=1",
+                                          "rectification/closed/completed=1",
+                                          "rectification/rectifying/running=3",
+                                          "rectification/review/running=1"});
+  CHECK(counts.steps == 7);  // a: 2, the five others: 1 each.
+  REQUIRE(counts.earliest_running_due_ms.has_value());
+  CHECK(*counts.earliest_running_due_ms == 7000);
+}
+
+inline void DeepPagesOfAFilteredListMatchTheWholeList(const StoreFactory& make) {
+  auto store = Fresh(make);
+  for (int i = 0; i < 30; ++i) {
+    // Ties in updated_at (i / 3) are ordered by id.
+    std::string id = "k" + std::to_string(100 + (i * 7) % 30);
+    Commit(*store, Create(id, 1000 + i / 3, i % 2 == 0 ? "rectification" : "evidence"));
+  }
+  CaseFilter filter;
+  filter.workflow = "rectification";
+  filter.limit = 0;
+  std::vector<std::string> all = Ids(Must(store->ListCases(filter)));
+  REQUIRE(all.size() == 15);
+  for (int offset : {1, 4, 13, 14, 15, 20}) {
+    filter.limit = 4;
+    filter.offset = offset;
+    std::vector<std::string> expected;
+    for (int i = offset; i < std::min<int>(offset + 4, all.size()); ++i) expected.push_back(all[i]);
+    INFO("offset " << offset);
+    CHECK(Ids(Must(store->ListCases(filter))) == expected);
+  }
+}
+
 }  // namespace zgtflow::store::conformance
 
 // Defines one Catch2 test case per clause, named "BACKEND: sentence".
@@ -1231,4 +1342,13 @@ inline void DeliveryAttemptsAreAppendedAndListedPerCaseInOrder(const StoreFactor
       TheCaseRowCarriesTheNewestHistoryHash)                                                    \
   ZGT_STORE_CONFORMANCE_CASE(backend, factory,                                                     \
       "delivery attempts are appended and listed per case in order",                               \
-      DeliveryAttemptsAreAppendedAndListedPerCaseInOrder)
+      DeliveryAttemptsAreAppendedAndListedPerCaseInOrder)                                          \
+  ZGT_STORE_CONFORMANCE_CASE(backend, factory,                                                     \
+      "a case's detail holds the case with its own history, outbox and delivery attempts",         \
+      CaseDetailHoldsTheCaseWithItsHistoryOutboxAndAttempts)                                       \
+  ZGT_STORE_CONFORMANCE_CASE(backend, factory,                                                     \
+      "cases are counted by workflow, each active state and status, with steps and earliest due",  \
+      CaseCountsGroupByWorkflowStateAndStatus)                                                     \
+  ZGT_STORE_CONFORMANCE_CASE(backend, factory,                                                     \
+      "deep pages of a filtered case list are the whole list's rows at that offset",               \
+      DeepPagesOfAFilteredListMatchTheWholeList)
