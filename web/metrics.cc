@@ -4,10 +4,6 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <map>
-#include <tuple>
-
-#include <nlohmann/json.hpp>
 
 namespace zgtflow::web {
 namespace {
@@ -71,11 +67,9 @@ std::string Metrics::Render(store::Store& store, int64_t now_ms) const {
   out += "zgtflow_step_latency_seconds_sum " + Number(sum_micros_.load() / 1e6) + "\n";
   out += "zgtflow_step_latency_seconds_count " + std::to_string(count_.load()) + "\n";
 
-  // Gauges from the store.
-  store::CaseFilter all;
-  all.limit = 0;
-  all.now_ms = now_ms;
-  Result<std::vector<store::CaseRow>> cases = store.ListCases(all);
+  // Gauges from the store: counts aggregated by the store (one GROUP BY on
+  // the SQL backends), not every case read at each scrape.
+  Result<store::CaseCounts> cases = store.CountCasesByState();
   Result<int64_t> timers = store.CountTimers();
   Result<store::OutboxCounts> outbox = store.CountOutbox();
   bool up = cases.ok() && timers.ok() && outbox.ok();
@@ -84,35 +78,20 @@ std::string Metrics::Render(store::Store& store, int64_t now_ms) const {
   out += std::string("zgtflow_store_up ") + (up ? "1" : "0") + "\n";
 
   if (cases.ok()) {
-    std::map<std::tuple<std::string, std::string, std::string>, int64_t> by_state;
-    int64_t steps = 0;
-    int64_t earliest_overdue = now_ms;
-    for (const store::CaseRow& row : *cases) {
-      steps += row.revision;
-      std::string status = store::CaseStatusText(row.status);
-      nlohmann::json states = nlohmann::json::parse(row.state, nullptr, false);
-      if (states.is_array() && !states.empty()) {
-        for (const auto& name : states) {
-          if (name.is_string()) ++by_state[{row.workflow, name.get<std::string>(), status}];
-        }
-      } else {
-        ++by_state[{row.workflow, "", status}];
-      }
-      if (row.status == store::CaseStatus::kRunning && row.next_due_ms &&
-          *row.next_due_ms < earliest_overdue) {
-        earliest_overdue = *row.next_due_ms;
-      }
-    }
     out += "# HELP zgtflow_cases Cases by workflow, active state and status.\n";
     out += "# TYPE zgtflow_cases gauge\n";
-    for (const auto& [key, count] : by_state) {
-      out += "zgtflow_cases{workflow=\"" + Label(std::get<0>(key)) + "\",state=\"" +
-             Label(std::get<1>(key)) + "\",status=\"" + std::get<2>(key) + "\"} " +
-             std::to_string(count) + "\n";
+    for (const store::CaseStateCount& count : cases->by_state) {
+      out += "zgtflow_cases{workflow=\"" + Label(count.workflow) + "\",state=\"" +
+             Label(count.state) + "\",status=\"" + store::CaseStatusText(count.status) + "\"} " +
+             std::to_string(count.cases) + "\n";
+    }
+    int64_t earliest_overdue = now_ms;
+    if (cases->earliest_running_due_ms && *cases->earliest_running_due_ms < now_ms) {
+      earliest_overdue = *cases->earliest_running_due_ms;
     }
     out += "# HELP zgtflow_steps_total Steps applied to all stored cases (history entries).\n";
     out += "# TYPE zgtflow_steps_total counter\n";
-    out += "zgtflow_steps_total " + std::to_string(steps) + "\n";
+    out += "zgtflow_steps_total " + std::to_string(cases->steps) + "\n";
     out += "# HELP zgtflow_timer_lag_seconds How late the most overdue pending timer is.\n";
     out += "# TYPE zgtflow_timer_lag_seconds gauge\n";
     out += "zgtflow_timer_lag_seconds " + Number((now_ms - earliest_overdue) / 1000.0) + "\n";
