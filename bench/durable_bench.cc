@@ -28,6 +28,7 @@
 #include "engine/runtime/clock.h"
 #include "engine/runtime/commit_batcher.h"
 #include "engine/runtime/definition_registry.h"
+#include "engine/store/memory/memory_store.h"
 #include "engine/store/postgres/postgres_store.h"
 #include "engine/store/sqlite/sqlite_store.h"
 #include "tests/support/postgres_server.h"
@@ -43,6 +44,7 @@ struct Options {
   double seconds = 3.0;            // Per measurement.
   int runs = 3;                    // Medians of this many.
   std::string only;                // Run only the configuration of this name.
+  bool ceiling = true;             // false: skip the ceiling (profiling the runtime alone).
 };
 
 std::string ReadFile(const std::string& path) {
@@ -63,6 +65,8 @@ struct Sample {
   double transitions_per_s = 0;
   double commits_per_s = 0;
   double batch = 0;     // Mean commits per batch (batcher only).
+  double store_busy = 0;  // Share of the time inside CommitSteps (batcher only).
+  double us_per_commit = 0;  // CommitSteps time per commit, microseconds.
   int failures = 0;
 };
 
@@ -144,6 +148,8 @@ Sample Measure(Runtime& rt, const Config& config, double seconds, int run) {
   sample.commits_per_s = commits.load() / elapsed;
   if (config.batcher && batcher.batches() > 0) {
     sample.batch = static_cast<double>(batcher.commits()) / batcher.batches();
+    sample.store_busy = batcher.commit_micros() / 1e6 / elapsed;
+    sample.us_per_commit = static_cast<double>(batcher.commit_micros()) / batcher.commits();
   }
   sample.failures = failures.load();
   return sample;
@@ -281,10 +287,12 @@ int Main(int argc, char** argv) {
     else if (arg == "--seconds") options.seconds = std::atof(next().c_str());
     else if (arg == "--runs") options.runs = std::atoi(next().c_str());
     else if (arg == "--only") options.only = next();
+    else if (arg == "--no-ceiling") options.ceiling = false;
     else {
       std::fprintf(stderr,
-                   "usage: zgt_durable_bench [--backend sqlite|postgres] [--url URL]\n"
-                   "                         [--seconds S] [--runs R] [--only NAME]\n");
+                   "usage: zgt_durable_bench [--backend sqlite|postgres|memory] [--url URL]\n"
+                   "                         [--seconds S] [--runs R] [--only NAME]"
+                   " [--no-ceiling]\n");
       return 2;
     }
   }
@@ -332,6 +340,10 @@ int Main(int argc, char** argv) {
       return 1;
     }
     store = std::move(opened).value();
+  } else if (options.backend == "memory") {
+    // No database at all: the runtime's own cost per step (no ceiling).
+    store = std::make_unique<store::MemoryStore>();
+    options.ceiling = false;
   } else {
     std::fprintf(stderr, "unknown backend %s\n", options.backend.c_str());
     return 2;
@@ -346,26 +358,30 @@ int Main(int argc, char** argv) {
   };
   std::printf("# zgt_durable_bench %s: app-listing cases through CaseRunner, %.1f s x %d runs\n",
               options.backend.c_str(), options.seconds, options.runs);
-  std::printf("%-22s %12s %12s %8s %12s %7s\n", "configuration", "transitions/s", "commits/s",
-              "batch", "ceiling tx/s", "ratio");
+  std::printf("%-22s %12s %12s %8s %10s %11s %12s %7s\n", "configuration", "transitions/s",
+              "commits/s", "batch", "store busy", "us/commit", "ceiling tx/s", "ratio");
   for (const Config& config : configs) {
     if (!options.only.empty() && config.name != options.only) continue;
-    std::vector<double> rates, commit_rates, batches, ceilings;
+    std::vector<double> rates, commit_rates, batches, busy, us_per_commit, ceilings;
     int failures = 0;
     for (int run = 0; run < options.runs; ++run) {
       Sample sample = Measure(rt, config, options.seconds, run);
       rates.push_back(sample.transitions_per_s);
       commit_rates.push_back(sample.commits_per_s);
       batches.push_back(sample.batch);
+      busy.push_back(sample.store_busy);
+      us_per_commit.push_back(sample.us_per_commit);
       failures += sample.failures;
+      if (!options.ceiling) continue;
       ceilings.push_back(options.backend == "sqlite"
                              ? SqliteCeiling(sqlite_path, config.threads, options.seconds, run)
                              : PostgresCeiling(options.url, config.threads, options.seconds, run));
     }
     const double rate = Median(rates);
     const double ceiling = Median(ceilings);
-    std::printf("%-22s %12.0f %12.0f %8.1f %12.0f %7.2f%s\n", config.name.c_str(), rate,
-                Median(commit_rates), Median(batches), ceiling, ceiling > 0 ? rate / ceiling : 0,
+    std::printf("%-22s %12.0f %12.0f %8.1f %9.0f%% %11.1f %12.0f %7.2f%s\n", config.name.c_str(),
+                rate, Median(commit_rates), Median(batches), 100 * Median(busy),
+                Median(us_per_commit), ceiling, ceiling > 0 ? rate / ceiling : 0,
                 failures ? "  FAILURES" : "");
     std::fflush(stdout);
   }

@@ -3,6 +3,7 @@
 // bulk of a commit.
 #include "engine/runtime/commit_batcher.h"
 
+#include <chrono>
 #include <utility>
 #include <vector>
 
@@ -13,27 +14,65 @@ CommitBatcher::CommitBatcher(store::Store* store) : CommitBatcher(store, Options
 CommitBatcher::CommitBatcher(store::Store* store, Options options)
     : store_(store), options_(options) {
   if (options_.max_batch == 0) options_.max_batch = 1;
+  if (options_.max_in_flight <= 0) options_.max_in_flight = store_->ConcurrentCommitSteps();
+  if (options_.max_in_flight <= 0) options_.max_in_flight = 1;
+}
+
+std::deque<CommitBatcher::Waiter*> CommitBatcher::TakeBatch() {
+  std::deque<Waiter*> batch;
+  while (!queue_.empty() && batch.size() < options_.max_batch) {
+    batch.push_back(queue_.front());
+    queue_.pop_front();
+  }
+  return batch;
+}
+
+void CommitBatcher::HandOffLead() {
+  // The oldest waiter that is not a leader already commits the queue next;
+  // a queue of leaders only (or none) needs no more.
+  for (Waiter* waiter : queue_) {
+    if (!waiter->lead) {
+      waiter->lead = true;
+      waiter->wake.notify_one();
+      return;
+    }
+  }
+  --leaders_;
 }
 
 Status CommitBatcher::Commit(store::StepCommit& commit) {
-  Waiter me{&commit, Status::Ok(), false};
+  Waiter me{&commit, Status::Ok()};
   std::unique_lock<std::mutex> lock(mutex_);
   queue_.push_back(&me);
-  done_.wait(lock, [&] { return me.done || !leader_active_; });
-  if (me.done) return me.status;
+  if (leaders_ < options_.max_in_flight) {
+    ++leaders_;
+    me.lead = true;
+  } else {
+    me.wake.wait(lock, [&] { return me.done || me.lead; });
+    // Handed the lead but committed meanwhile by another leader: the lead
+    // is still this caller's to pass on, below.
+    if (me.done && !me.lead) return me.status;
+  }
   // Leader: commit batches (oldest waiters first) until this caller's is in.
-  leader_active_ = true;
   while (!me.done) {
-    std::vector<Waiter*> batch;
-    while (!queue_.empty() && batch.size() < options_.max_batch) {
-      batch.push_back(queue_.front());
-      queue_.pop_front();
+    std::deque<Waiter*> batch = TakeBatch();
+    if (batch.empty()) {
+      // Another leader took this caller's commit: wait for it like anyone.
+      me.lead = false;
+      --leaders_;
+      me.wake.wait(lock, [&] { return me.done || me.lead; });
+      if (me.done) break;
+      continue;
     }
     lock.unlock();
     std::vector<store::StepCommit> commits;
     commits.reserve(batch.size());
     for (Waiter* waiter : batch) commits.push_back(std::move(*waiter->commit));
+    const auto started = std::chrono::steady_clock::now();
     std::vector<Status> results = store_->CommitSteps(commits);
+    const int64_t micros = std::chrono::duration_cast<std::chrono::microseconds>(
+                               std::chrono::steady_clock::now() - started)
+                               .count();
     for (size_t i = 0; i < batch.size(); ++i) {
       *batch[i]->commit = std::move(commits[i]);
       batch[i]->status = i < results.size()
@@ -41,14 +80,17 @@ Status CommitBatcher::Commit(store::StepCommit& commit) {
                              : Status::Internal("the store answered fewer statuses than commits");
     }
     lock.lock();
-    for (Waiter* waiter : batch) waiter->done = true;
     ++batches_;
     commits_ += static_cast<int64_t>(batch.size());
-    done_.notify_all();
+    commit_micros_ += micros;
+    for (Waiter* waiter : batch) {
+      waiter->done = true;
+      // `me` is not waiting; the others may return (and free their Waiter)
+      // as soon as the lock is released, so this is the last touch.
+      if (waiter != &me) waiter->wake.notify_one();
+    }
   }
-  leader_active_ = false;
-  // A waiter that arrived during the last batch leads the next one.
-  done_.notify_all();
+  if (me.lead) HandOffLead();
   return me.status;
 }
 
@@ -60,6 +102,11 @@ int64_t CommitBatcher::batches() const {
 int64_t CommitBatcher::commits() const {
   std::lock_guard<std::mutex> lock(mutex_);
   return commits_;
+}
+
+int64_t CommitBatcher::commit_micros() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return commit_micros_;
 }
 
 }  // namespace zgtflow::runtime

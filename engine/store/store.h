@@ -111,6 +111,11 @@ class Store {
   // overrides them (conformance suite). The default CommitSteps calls
   // CommitStep once per commit; the other defaults answer kInternal.
   virtual std::vector<Status> CommitSteps(const std::vector<StepCommit>& commits);
+  // How many CommitSteps calls can usefully run at the same time (the group
+  // committer's batches in flight): 1 where writes are serialized anyway
+  // (SQLite's one writer, the memory store's mutex), more where a batch's
+  // round trips to a server can overlap another's.
+  virtual int ConcurrentCommitSteps() const { return 1; }
   // Claims up to `limit` pending follow-ups created at or before
   // `created_before_ms` that are unclaimed or whose claim expired (at
   // `now_ms`), for `node` until now_ms + lease_ms, in (created_at_ms, key)

@@ -76,6 +76,75 @@ TEST_CASE("commits arriving while a batch is in flight are committed together in
   CHECK(batcher.batches() == static_cast<int64_t>(store.sizes.size()));
 }
 
+// A MemoryStore that says it can run 3 CommitSteps at once, and records how
+// many ran at the same time at most.
+class ParallelStore : public store::MemoryStore {
+ public:
+  std::vector<Status> CommitSteps(const std::vector<store::StepCommit>& commits) override {
+    const int now = ++running;
+    int seen = most.load();
+    while (now > seen && !most.compare_exchange_weak(seen, now)) {
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    std::vector<Status> out = store::MemoryStore::CommitSteps(commits);
+    --running;
+    return out;
+  }
+  int ConcurrentCommitSteps() const override { return 3; }
+  std::atomic<int> running{0};
+  std::atomic<int> most{0};
+};
+
+TEST_CASE("a store that can commit several batches at once gets that many in flight, no more",
+          "[runtime]") {
+  ParallelStore store;
+  CommitBatcher batcher(&store);
+  std::vector<std::thread> threads;
+  std::atomic<int> ok{0};
+  for (int t = 0; t < 32; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 20; ++i) {
+        store::StepCommit commit = NewCase("c" + std::to_string(t) + "-" + std::to_string(i));
+        if (batcher.Commit(commit).ok()) ++ok;
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  CHECK(ok == 32 * 20);
+  CHECK(batcher.commits() == 32 * 20);
+  CHECK(store.ListCaseIds().value().size() == 32 * 20);
+  CHECK(store.most.load() == 3);
+  // Group commit still happened: fewer batches than commits.
+  CHECK(batcher.batches() < batcher.commits());
+}
+
+TEST_CASE("many callers through a fast store all return, each with its own commit", "[runtime]") {
+  // No sleeping store: leaders hand the lead on constantly; a lost hand-off
+  // would leave a caller waiting forever (the test would hang).
+  store::MemoryStore store;
+  for (int in_flight : {1, 4}) {
+    CommitBatcher::Options options;
+    options.max_in_flight = in_flight;
+    options.max_batch = 8;
+    CommitBatcher batcher(&store, options);
+    std::vector<std::thread> threads;
+    std::atomic<int> ok{0};
+    for (int t = 0; t < 64; ++t) {
+      threads.emplace_back([&, t] {
+        for (int i = 0; i < 200; ++i) {
+          const std::string id =
+              std::to_string(in_flight) + "-" + std::to_string(t) + "-" + std::to_string(i);
+          store::StepCommit commit = NewCase(id);
+          if (batcher.Commit(commit).ok() && commit.case_row.id == id) ++ok;
+        }
+      });
+    }
+    for (auto& thread : threads) thread.join();
+    CHECK(ok == 64 * 200);
+    CHECK(batcher.commits() == 64 * 200);
+  }
+}
+
 TEST_CASE("each caller of the batcher gets its own commit's status", "[runtime]") {
   store::MemoryStore store;
   CommitBatcher batcher(&store);
