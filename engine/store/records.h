@@ -195,8 +195,11 @@ struct CaseCounts {
   int64_t steps = 0;                     // Σ revision over all cases (history entries).
   std::optional<int64_t> earliest_running_due_ms;  // min next_due_ms of running cases.
 };
-// Puts by_state in its documented order.
-void SortCaseCounts(CaseCounts* counts);
+// For backends: turns by_state rows whose `state` still holds the column's
+// text (a JSON array of names, or "") into one row per active state name,
+// merging equal keys, in the documented order. Grouping by the column's text
+// first parses each distinct value once instead of once per case.
+void SplitCaseStates(CaseCounts* counts);
 
 // Filters for listing cases; empty fields do not filter.
 struct CaseFilter {

@@ -1,7 +1,6 @@
 // Default bodies of Store's web-view reads (store.h): GetCaseDetail and
 // CountCasesByState built on the other methods, for the memory store (and any
 // wrapper); the SQL backends override them with fewer round trips.
-#include <algorithm>
 #include <map>
 #include <tuple>
 
@@ -11,13 +10,30 @@
 
 namespace zgtflow::store {
 
-void SortCaseCounts(CaseCounts* counts) {
-  auto key = [](const CaseStateCount& c) {
-    return std::tuple<const std::string&, const std::string&, std::string>(
-        c.workflow, c.state, CaseStatusText(c.status));
+void SplitCaseStates(CaseCounts* counts) {
+  std::map<std::tuple<std::string, std::string, std::string>, CaseStateCount> merged;
+  auto add = [&](const CaseStateCount& row, const std::string& name) {
+    CaseStateCount& count = merged[{row.workflow, name, CaseStatusText(row.status)}];
+    count.workflow = row.workflow;
+    count.state = name;
+    count.status = row.status;
+    count.cases += row.cases;
   };
-  std::sort(counts->by_state.begin(), counts->by_state.end(),
-            [&](const CaseStateCount& a, const CaseStateCount& b) { return key(a) < key(b); });
+  for (const CaseStateCount& row : counts->by_state) {
+    // state is "" or a JSON array of strings (commit_rules.h).
+    nlohmann::json names = nlohmann::json::parse(row.state, nullptr, false);
+    bool named = false;
+    if (names.is_array()) {
+      for (const auto& name : names) {
+        if (!name.is_string()) continue;
+        add(row, name.get<std::string>());
+        named = true;
+      }
+    }
+    if (!named) add(row, "");
+  }
+  counts->by_state.clear();
+  for (auto& [key, count] : merged) counts->by_state.push_back(std::move(count));
 }
 
 Result<CaseDetail> Store::GetCaseDetail(const std::string& case_id) {
@@ -42,35 +58,16 @@ Result<CaseCounts> Store::CountCasesByState() {
   all.limit = 0;
   Result<std::vector<CaseRow>> rows = ListCases(all);
   if (!rows.ok()) return rows.status();
-  std::map<std::tuple<std::string, std::string, CaseStatus>, int64_t> counts;
   CaseCounts out;
   for (const CaseRow& row : *rows) {
     out.steps += row.revision;
-    // state is "" or a JSON array of strings (commit_rules.h).
-    nlohmann::json names = nlohmann::json::parse(row.state, nullptr, false);
-    bool counted = false;
-    if (names.is_array()) {
-      for (const auto& name : names) {
-        if (!name.is_string()) continue;
-        ++counts[{row.workflow, name.get<std::string>(), row.status}];
-        counted = true;
-      }
-    }
-    if (!counted) ++counts[{row.workflow, "", row.status}];
+    out.by_state.push_back(CaseStateCount{row.workflow, row.state, row.status, 1});
     if (row.status == CaseStatus::kRunning && row.next_due_ms &&
         (!out.earliest_running_due_ms || *row.next_due_ms < *out.earliest_running_due_ms)) {
       out.earliest_running_due_ms = row.next_due_ms;
     }
   }
-  for (const auto& [key, cases] : counts) {
-    CaseStateCount count;
-    count.workflow = std::get<0>(key);
-    count.state = std::get<1>(key);
-    count.status = std::get<2>(key);
-    count.cases = cases;
-    out.by_state.push_back(std::move(count));
-  }
-  SortCaseCounts(&out);
+  SplitCaseStates(&out);
   return out;
 }
 

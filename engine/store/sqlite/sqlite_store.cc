@@ -165,6 +165,9 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path,
 SqliteStore::SqliteStore(sqlite3* db) : db_(db), cache_(new sqlite::StatementCache()) {}
 
 SqliteStore::~SqliteStore() {
+  // Readers close first: the last connection to close checkpoints the WAL
+  // into the file and removes it, which a read-only one cannot do.
+  idle_readers_.clear();
   cache_.reset();  // Its statements are finalized before the connection closes.
   sqlite3_close_v2(db_);
 }
@@ -958,11 +961,9 @@ Result<CaseCounts> SqliteStore::CountCasesByState() {
   Result<CaseCounts> out = [&]() -> Result<CaseCounts> {
     CaseCounts counts;
     {
-      // One row per active state name; a case with none ("" or []) once, as "".
+      // By the state column's text; SplitCaseStates splits it into names.
       SqliteStatement s(lease.cache(), lease.db(),
-                        "SELECT workflow, COALESCE(n.value, ''), status, COUNT(*) FROM cases"
-                        " LEFT JOIN json_each(CASE state WHEN '' THEN '[]' ELSE state END) AS n"
-                        " GROUP BY 1, 2, 3");
+                        "SELECT workflow, state, status, COUNT(*) FROM cases GROUP BY 1, 2, 3");
       if (!s.ok()) return s.status();
       int rc;
       while ((rc = s.Step()) == SQLITE_ROW) {
@@ -986,7 +987,7 @@ Result<CaseCounts> SqliteStore::CountCasesByState() {
     return counts;
   }();
   SqliteExec(lease.db(), "COMMIT");
-  if (out.ok()) SortCaseCounts(&out.value());
+  if (out.ok()) SplitCaseStates(&out.value());
   return out;
 }
 
