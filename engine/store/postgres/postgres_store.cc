@@ -16,10 +16,14 @@
 #include <pqxx/pqxx>
 
 #include "engine/store/commit_rules.h"
+#include "engine/store/postgres/array_literal.h"
+#include "engine/store/postgres/batch_statement.h"
 #include "engine/store/postgres/migrations.h"
 
 namespace zgtflow::store {
 namespace {
+
+using postgres::ArrayLiteral;
 
 // Idle connections kept for reuse; more may be open at once under load (one
 // per concurrent call), the extra ones are closed when returned.
@@ -151,39 +155,6 @@ FollowUpRow DecodeFollowUp(const pqxx::row& row) {
   return f;
 }
 
-// PostgreSQL array literals for multi-row statements (unnest($1::text[], …)):
-// every element quoted, backslash and double quote escaped; NULL unquoted.
-class ArrayLiteral {
- public:
-  void Add(const std::string& text) {
-    Open();
-    out_ += '"';
-    for (char ch : text) {
-      if (ch == '"' || ch == '\\') out_ += '\\';
-      out_ += ch;
-    }
-    out_ += '"';
-  }
-  void Add(int64_t value) {
-    Open();
-    out_ += std::to_string(value);
-  }
-  void Add(const std::optional<int64_t>& value) {
-    if (value) {
-      Add(*value);
-    } else {
-      Open();
-      out_ += "NULL";
-    }
-  }
-  std::string str() const { return out_.empty() ? "{}" : out_ + "}"; }
-  bool empty() const { return out_.empty(); }
-
- private:
-  void Open() { out_ += out_.empty() ? '{' : ','; }
-  std::string out_;
-};
-
 // SQLSTATE classes that mean "the server went away or is going away": 08
 // (connection exception), 57P (operator intervention: shutdown, crash
 // recovery, cannot connect now), 53300 too many connections.
@@ -283,6 +254,11 @@ class PostgresStore : public Store {
     return outcome;
   }
 
+  // Batches on several pooled connections overlap their round trips and
+  // share the server's WAL flushes; more than a few only queue on the same
+  // rows and cores.
+  int ConcurrentCommitSteps() const override { return 4; }
+
   // One transaction for the batch, a subtransaction (SAVEPOINT) per commit:
   // a refused commit is rolled back alone and the batch ends in one COMMIT.
   std::vector<Status> CommitSteps(const std::vector<StepCommit>& commits) override {
@@ -293,9 +269,30 @@ class PostgresStore : public Store {
       if (out[i].ok()) valid.push_back(i);
     }
     if (valid.empty()) return out;
-    std::set<std::string> ids;
-    for (size_t i : valid) ids.insert(commits[i].case_row.id);
-    if (ids.size() == valid.size()) return CommitDistinct(commits, valid, out);
+    std::set<std::string> ids, follow_ups;
+    size_t carrying_out = 0;
+    for (size_t i : valid) {
+      ids.insert(commits[i].case_row.id);
+      if (commits[i].follow_up_done.empty()) continue;
+      follow_ups.insert(commits[i].follow_up_done);
+      ++carrying_out;
+    }
+    // Set-wise writes need each case, and each follow-up carried out, once.
+    if (ids.size() == valid.size() && follow_ups.size() == carrying_out) {
+      // Fast path: one statement. It is atomic, so when it fails nothing
+      // was written: a lost connection fails the batch, anything else
+      // (a deadlock, a constraint) goes again through the transaction of a
+      // statement per table, which tells each commit its own failure.
+      Status s = Run("CommitSteps", [&](pqxx::connection& c) {
+        postgres::CommitInOneStatement(c, commits, valid, &out);
+      });
+      if (s.ok()) return out;
+      if (s.code() == StatusCode::kUnavailable) {
+        for (size_t i : valid) out[i] = s;
+        return out;
+      }
+      return CommitDistinct(commits, valid, out);
+    }
     // Several steps of one case: each after the one before, by savepoints.
     Status s = Run("CommitSteps", [&](pqxx::connection& c) {
       pqxx::work txn(c);

@@ -1072,6 +1072,98 @@ inline void CommitStepsAppliesEachCommitOnItsOwn(const StoreFactory& make) {
   CHECK(store->CommitSteps({}).empty());
 }
 
+inline void CommitStepsOfDistinctCasesRefusesEachBadCommitAlone(const StoreFactory& make) {
+  // One commit per case, so a backend may write the batch set-wise (the
+  // PostgreSQL fast path): each refusal must still be the commit's own.
+  auto store = Fresh(make);
+  for (const char* id : {"a", "b", "c", "d", "e"}) Commit(*store, Create(id, 1000));
+  StepCommit with_timers = Next(Get(*store, "e"), 1500);
+  with_timers.add_timers = {Timer(1, 9000), Timer(2, 9500)};
+  Commit(*store, with_timers);
+  StepCommit parent = Next(Get(*store, "d"), 1500);
+  parent.follow_ups = {FollowUp("d:2:0", "a", 1500)};
+  Commit(*store, parent);
+
+  std::vector<StepCommit> batch;
+  StepCommit ok = Next(Get(*store, "a"), 2000);      // 0: ok, carries out d:2:0,
+  ok.follow_up_done = "d:2:0";                        //    with an outbox row and a timer
+  ok.outbox = {Out("log", "a:2:0"), Out("notify", "a:2:1")};
+  ok.add_timers = {Timer(7, 8000)};
+  batch.push_back(ok);
+  StepCommit stale = Next(Get(*store, "b"), 2000);   // 1: stale revision
+  stale.expected_revision = 0;
+  stale.case_row.revision = 1;
+  stale.history.seq = 1;
+  batch.push_back(stale);
+  batch.push_back(Create("c", 2000));                 // 2: exists
+  StepCommit missing = Next(Get(*store, "c"), 2000);  // 3: no such case
+  missing.case_row.id = "zz";
+  missing.history.case_id = "zz";
+  batch.push_back(missing);
+  StepCommit not_pending = Next(Get(*store, "d"), 2000);  // 4: follow-up not pending
+  not_pending.follow_up_done = "d:9:9";
+  batch.push_back(not_pending);
+  StepCommit replace = Next(Get(*store, "e"), 2000);  // 5: ok: fires 1, re-arms 2, adds 3
+  replace.fired_timer = 1;
+  replace.cancel_timers = {2};
+  replace.add_timers = {Timer(2, 12000, "waiting"), Timer(3, 13000)};
+  batch.push_back(replace);
+  StepCommit fresh = Create("f", 2000);                // 6: ok, a new case
+  fresh.add_timers = {Timer(1, 9000)};
+  batch.push_back(fresh);
+  std::vector<Status> result = store->CommitSteps(batch);
+  REQUIRE(result.size() == batch.size());
+  CHECK(result[0].ok());
+  CHECK(result[1].code() == StatusCode::kConflict);
+  CHECK(result[2].code() == StatusCode::kConflict);
+  CHECK(result[3].code() == StatusCode::kNotFound);
+  CHECK(result[4].code() == StatusCode::kFailedPrecondition);
+  CHECK(result[5].ok());
+  CHECK(result[6].ok());
+
+  CHECK(Get(*store, "a").revision == 2);
+  CHECK(Get(*store, "a").last_hash == "h2");
+  CHECK(Must(store->GetHistory("a")).size() == 2);
+  CHECK(Must(store->GetFollowUps("d")).empty());
+  auto outbox = Must(store->GetOutbox("a"));
+  REQUIRE(outbox.size() == 2);
+  CHECK(outbox[0].idempotency_key == "a:2:0");
+  CHECK(outbox[1].idempotency_key == "a:2:1");
+  CHECK(outbox[0].id < outbox[1].id);
+  CHECK(Must(store->GetTimers("a")).size() == 1);
+  // Refused commits wrote nothing.
+  CHECK(Get(*store, "b").revision == 1);
+  CHECK(Must(store->GetHistory("b")).size() == 1);
+  CHECK(Get(*store, "c").revision == 1);
+  CHECK(store->GetCase("zz").status().code() == StatusCode::kNotFound);
+  CHECK(Get(*store, "d").revision == 2);
+  CHECK(Must(store->GetHistory("d")).size() == 2);
+  // e: timer 1 gone (fired), 2 re-armed with its new due time, 3 added.
+  auto timers = Must(store->GetTimers("e"));
+  REQUIRE(timers.size() == 2);
+  CHECK(timers[0].timer_id == 2);
+  CHECK(timers[0].due_at_ms == 12000);
+  CHECK(timers[0].state == "waiting");
+  CHECK(timers[1].timer_id == 3);
+  CHECK(Get(*store, "f").revision == 1);
+  CHECK(Must(store->GetTimers("f")).size() == 1);
+
+  // A timer id the step adds while it is still pending (not cancelled):
+  // malformed, refused alone.
+  std::vector<StepCommit> second;
+  StepCommit clash = Next(Get(*store, "e"), 3000);
+  clash.add_timers = {Timer(3, 14000)};
+  second.push_back(clash);
+  second.push_back(Next(Get(*store, "b"), 3000));
+  std::vector<Status> again = store->CommitSteps(second);
+  REQUIRE(again.size() == 2);
+  CHECK(again[0].code() == StatusCode::kInvalidArgument);
+  CHECK(again[1].ok());
+  CHECK(Get(*store, "e").revision == 3);
+  CHECK(Must(store->GetTimers("e"))[1].due_at_ms == 13000);
+  CHECK(Get(*store, "b").revision == 2);
+}
+
 inline void CommitStepsFromEightThreadsAllLand(const StoreFactory& make) {
   auto store = Fresh(make);
   std::vector<std::thread> threads;
@@ -1334,6 +1426,9 @@ inline void DeepPagesOfAFilteredListMatchTheWholeList(const StoreFactory& make) 
   ZGT_STORE_CONFORMANCE_CASE(backend, factory,                                                     \
       "CommitSteps applies each commit of a batch on its own",                                     \
       CommitStepsAppliesEachCommitOnItsOwn)                                                        \
+  ZGT_STORE_CONFORMANCE_CASE(backend, factory,                                                     \
+      "CommitSteps of distinct cases refuses each bad commit alone",                               \
+      CommitStepsOfDistinctCasesRefusesEachBadCommitAlone)                                         \
   ZGT_STORE_CONFORMANCE_CASE(backend, factory,                                                     \
       "CommitSteps from 8 threads all land",                                                       \
       CommitStepsFromEightThreadsAllLand)                                                          \
