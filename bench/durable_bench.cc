@@ -6,6 +6,7 @@
 // one row; COMMIT) on the same database in the same run.
 // bench/run_durable_bench.sh runs it; docs/performance.md has the figures.
 #include <sqlite3.h>
+#include <sys/resource.h>
 
 #include <algorithm>
 #include <atomic>
@@ -67,6 +68,7 @@ struct Sample {
   double batch = 0;     // Mean commits per batch (batcher only).
   double store_busy = 0;  // Share of the time inside CommitSteps (batcher only).
   double us_per_commit = 0;  // CommitSteps time per commit, microseconds.
+  double cpu_us_per_transition = 0;  // This process's CPU (user + system) per transition.
   int failures = 0;
 };
 
@@ -87,6 +89,15 @@ struct Runtime {
   const calendar::Calendar* calendar;
 };
 
+// CPU seconds (user + system) this process used so far: a figure less
+// shaken than wall time by whatever else the 2 cores run.
+double ProcessCpuSeconds() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return usage.ru_utime.tv_sec + usage.ru_stime.tv_sec +
+         (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+}
+
 const char* const kEvents[] = {"submit", "review", "reject", "submit", "review", "approve", "list"};
 
 // Each client runs whole cases (create + 7 events, checked at the end) until
@@ -102,6 +113,7 @@ Sample Measure(Runtime& rt, const Config& config, double seconds, int run) {
   std::atomic<int> failures{0};
   std::vector<std::thread> threads;
   const auto start = SteadyClock::now();
+  const double cpu_start = ProcessCpuSeconds();
   for (int t = 0; t < config.threads; ++t) {
     threads.emplace_back([&, t] {
       for (int64_t n = 0; !stop.load(std::memory_order_relaxed); ++n) {
@@ -143,7 +155,9 @@ Sample Measure(Runtime& rt, const Config& config, double seconds, int run) {
   stop = true;
   for (auto& thread : threads) thread.join();
   const double elapsed = std::chrono::duration<double>(SteadyClock::now() - start).count();
+  const double cpu = ProcessCpuSeconds() - cpu_start;
   Sample sample;
+  if (transitions.load() > 0) sample.cpu_us_per_transition = cpu * 1e6 / transitions.load();
   sample.transitions_per_s = transitions.load() / elapsed;
   sample.commits_per_s = commits.load() / elapsed;
   if (config.batcher && batcher.batches() > 0) {
@@ -358,11 +372,12 @@ int Main(int argc, char** argv) {
   };
   std::printf("# zgt_durable_bench %s: app-listing cases through CaseRunner, %.1f s x %d runs\n",
               options.backend.c_str(), options.seconds, options.runs);
-  std::printf("%-22s %12s %12s %8s %10s %11s %12s %7s\n", "configuration", "transitions/s",
-              "commits/s", "batch", "store busy", "us/commit", "ceiling tx/s", "ratio");
+  std::printf("%-22s %12s %12s %8s %10s %11s %10s %12s %7s\n", "configuration", "transitions/s",
+              "commits/s", "batch", "store busy", "us/commit", "cpu us/tr", "ceiling tx/s",
+              "ratio");
   for (const Config& config : configs) {
     if (!options.only.empty() && config.name != options.only) continue;
-    std::vector<double> rates, commit_rates, batches, busy, us_per_commit, ceilings;
+    std::vector<double> rates, commit_rates, batches, busy, us_per_commit, cpu, ceilings;
     int failures = 0;
     for (int run = 0; run < options.runs; ++run) {
       Sample sample = Measure(rt, config, options.seconds, run);
@@ -371,6 +386,7 @@ int Main(int argc, char** argv) {
       batches.push_back(sample.batch);
       busy.push_back(sample.store_busy);
       us_per_commit.push_back(sample.us_per_commit);
+      cpu.push_back(sample.cpu_us_per_transition);
       failures += sample.failures;
       if (!options.ceiling) continue;
       ceilings.push_back(options.backend == "sqlite"
@@ -379,10 +395,10 @@ int Main(int argc, char** argv) {
     }
     const double rate = Median(rates);
     const double ceiling = Median(ceilings);
-    std::printf("%-22s %12.0f %12.0f %8.1f %9.0f%% %11.1f %12.0f %7.2f%s\n", config.name.c_str(),
-                rate, Median(commit_rates), Median(batches), 100 * Median(busy),
-                Median(us_per_commit), ceiling, ceiling > 0 ? rate / ceiling : 0,
-                failures ? "  FAILURES" : "");
+    std::printf("%-22s %12.0f %12.0f %8.1f %9.0f%% %11.1f %10.1f %12.0f %7.2f%s\n",
+                config.name.c_str(), rate, Median(commit_rates), Median(batches),
+                100 * Median(busy), Median(us_per_commit), Median(cpu), ceiling,
+                ceiling > 0 ? rate / ceiling : 0, failures ? "  FAILURES" : "");
     std::fflush(stdout);
   }
   store.reset();

@@ -115,6 +115,25 @@ Result<std::vector<T>> ReadAll(SqliteStatement& s, Read read, const std::string&
   return rows;
 }
 
+// Binds ?1..?14 of the case INSERT and UPDATE: the row's columns and the
+// hash of the history entry the step appends (cases.last_hash).
+void BindCaseRow(SqliteStatement& s, const CaseRow& row, const std::string& last_hash) {
+  s.Bind(1, row.id);
+  s.Bind(2, row.workflow);
+  s.Bind(3, row.version);
+  s.Bind(4, std::string(CaseStatusText(row.status)));
+  s.Bind(5, row.state);
+  s.Bind(6, row.snapshot);
+  s.Bind(7, row.data);
+  s.Bind(8, row.parties);
+  s.Bind(9, row.parent_id);
+  s.Bind(10, row.revision);
+  s.Bind(11, row.created_at_ms);
+  s.Bind(12, row.updated_at_ms);
+  s.Bind(13, row.next_due_ms);
+  s.Bind(14, last_hash);
+}
+
 int64_t NowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::system_clock::now().time_since_epoch())
@@ -250,7 +269,8 @@ Status SqliteStore::CommitStep(const StepCommit& commit) {
   std::lock_guard<std::mutex> lock(mutex_);
   Transaction tx(db_);
   if (Status s = tx.Begin(); !s.ok()) return s;
-  if (Status s = WriteStep(commit); !s.ok()) return s;  // ~Transaction rolls back.
+  bool refused_cleanly = false;
+  if (Status s = WriteStep(commit, &refused_cleanly); !s.ok()) return s;  // ~Transaction rolls back.
   return tx.Commit();
 }
 
@@ -263,6 +283,34 @@ std::vector<Status> SqliteStore::CommitSteps(const std::vector<StepCommit>& comm
   }
   if (valid.empty()) return out;
   std::lock_guard<std::mutex> lock(mutex_);
+  // Fast path: the commits one after another in one transaction, no
+  // savepoints. A commit refused before it wrote anything (a stale
+  // revision, an existing or missing case, a follow-up not pending: the
+  // common refusals) leaves the transaction clean, so the batch goes on.
+  // Any other failure rolls the whole batch back and it goes again below,
+  // with a savepoint per commit.
+  {
+    Transaction tx(db_);
+    if (Status s = tx.Begin(); !s.ok()) {
+      for (size_t i : valid) out[i] = s;
+      return out;
+    }
+    bool clean = true;
+    for (size_t i : valid) {
+      bool refused_cleanly = false;
+      out[i] = WriteStep(commits[i], &refused_cleanly);
+      if (!out[i].ok() && !refused_cleanly) {
+        clean = false;
+        break;
+      }
+    }
+    if (clean) {
+      if (Status s = tx.Commit(); !s.ok()) {
+        for (size_t i : valid) out[i] = s;
+      }
+      return out;
+    }
+  }  // ~Transaction rolled the fast path back.
   Transaction tx(db_);
   if (Status s = tx.Begin(); !s.ok()) {
     for (size_t i : valid) out[i] = s;
@@ -275,7 +323,8 @@ std::vector<Status> SqliteStore::CommitSteps(const std::vector<StepCommit>& comm
       for (size_t j : valid) out[j] = s;
       return out;
     }
-    out[i] = WriteStep(commits[i]);
+    bool refused_cleanly = false;
+    out[i] = WriteStep(commits[i], &refused_cleanly);
     Status end = out[i].ok() ? SqliteExec(db_, "RELEASE step")
                              : SqliteExec(db_, "ROLLBACK TO step");
     if (end.ok() && !out[i].ok()) end = SqliteExec(db_, "RELEASE step");
@@ -290,8 +339,9 @@ std::vector<Status> SqliteStore::CommitSteps(const std::vector<StepCommit>& comm
   return out;
 }
 
-Status SqliteStore::WriteStep(const StepCommit& commit) {
+Status SqliteStore::WriteStep(const StepCommit& commit, bool* refused_cleanly) {
   const CaseRow& row = commit.case_row;
+  *refused_cleanly = false;
   if (!commit.follow_up_done.empty()) {
     // First, so that a follow-up carried out already writes nothing at all.
     SqliteStatement s(cache_.get(), db_, "DELETE FROM follow_ups WHERE key = ?1");
@@ -299,51 +349,53 @@ Status SqliteStore::WriteStep(const StepCommit& commit) {
     s.Bind(1, commit.follow_up_done);
     if (Status st = s.Run("carrying out follow-up " + commit.follow_up_done); !st.ok()) return st;
     if (sqlite3_changes(db_) == 0) {
+      *refused_cleanly = true;
       return Status(StatusCode::kFailedPrecondition,
                     "follow-up " + commit.follow_up_done + " is not pending");
     }
   }
-  {
-    SqliteStatement s(cache_.get(), db_, "SELECT revision FROM cases WHERE id = ?1");
+  // Refused from here on, the commit has written nothing unless it carried
+  // out a follow-up just above.
+  const bool wrote_nothing = commit.follow_up_done.empty();
+  if (commit.create) {
+    SqliteStatement s(cache_.get(), db_,
+                      "INSERT INTO cases (id, workflow, version, status, state, snapshot, data,"
+                      " parties, parent_id, revision, created_at_ms, updated_at_ms, next_due_ms,"
+                      " last_hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,"
+                      " ?13, ?14)");
     if (!s.ok()) return s.status();
-    s.Bind(1, row.id);
-    int rc = s.Step();
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE) return s.Error(rc, "reading case " + row.id);
-    bool exists = rc == SQLITE_ROW;
-    if (commit.create && exists) return Status(StatusCode::kConflict, "case " + row.id + " exists");
-    if (!commit.create && !exists) return Status::NotFound("no case " + row.id);
-    if (!commit.create && s.Int(0) != commit.expected_revision) {
+    BindCaseRow(s, row, commit.history.hash);
+    if (Status st = s.Run("writing case " + row.id); !st.ok()) {
+      // The primary key: the case exists (or a create raced this one). A
+      // constraint aborts only its statement, the transaction stays.
+      if (st.code() != StatusCode::kConflict) return st;
+      *refused_cleanly = wrote_nothing;
+      return Status(StatusCode::kConflict, "case " + row.id + " exists");
+    }
+  } else {
+    // The revision check is the UPDATE's own WHERE: no read before the write.
+    SqliteStatement s(cache_.get(), db_,
+                      "UPDATE cases SET workflow = ?2, version = ?3, status = ?4, state = ?5,"
+                      " snapshot = ?6, data = ?7, parties = ?8, parent_id = ?9, revision = ?10,"
+                      " created_at_ms = ?11, updated_at_ms = ?12, next_due_ms = ?13,"
+                      " last_hash = ?14 WHERE id = ?1 AND revision = ?15");
+    if (!s.ok()) return s.status();
+    BindCaseRow(s, row, commit.history.hash);
+    s.Bind(15, commit.expected_revision);
+    if (Status st = s.Run("writing case " + row.id); !st.ok()) return st;
+    if (sqlite3_changes(db_) == 0) {
+      // Nothing written: say why.
+      SqliteStatement read(cache_.get(), db_, "SELECT revision FROM cases WHERE id = ?1");
+      if (!read.ok()) return read.status();
+      read.Bind(1, row.id);
+      int rc = read.Step();
+      if (rc != SQLITE_ROW && rc != SQLITE_DONE) return read.Error(rc, "reading case " + row.id);
+      *refused_cleanly = wrote_nothing;
+      if (rc == SQLITE_DONE) return Status::NotFound("no case " + row.id);
       return Status(StatusCode::kConflict, "case " + row.id + " is at revision " +
-                                               std::to_string(s.Int(0)) + ", not " +
+                                               std::to_string(read.Int(0)) + ", not " +
                                                std::to_string(commit.expected_revision));
     }
-  }
-  {
-    const char* sql = commit.create
-        ? "INSERT INTO cases (id, workflow, version, status, state, snapshot, data, parties,"
-          " parent_id, revision, created_at_ms, updated_at_ms, next_due_ms, last_hash)"
-          " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)"
-        : "UPDATE cases SET workflow = ?2, version = ?3, status = ?4, state = ?5, snapshot = ?6,"
-          " data = ?7, parties = ?8, parent_id = ?9, revision = ?10, created_at_ms = ?11,"
-          " updated_at_ms = ?12, next_due_ms = ?13, last_hash = ?14 WHERE id = ?1";
-    SqliteStatement s(cache_.get(), db_, sql);
-    if (!s.ok()) return s.status();
-    s.Bind(1, row.id);
-    s.Bind(2, row.workflow);
-    s.Bind(3, row.version);
-    s.Bind(4, std::string(CaseStatusText(row.status)));
-    s.Bind(5, row.state);
-    s.Bind(6, row.snapshot);
-    s.Bind(7, row.data);
-    s.Bind(8, row.parties);
-    s.Bind(9, row.parent_id);
-    s.Bind(10, row.revision);
-    s.Bind(11, row.created_at_ms);
-    s.Bind(12, row.updated_at_ms);
-    s.Bind(13, row.next_due_ms);
-    s.Bind(14, commit.history.hash);
-    // A constraint here is a create racing another: kConflict, as SqliteStatus maps it.
-    if (Status st = s.Run("writing case " + row.id); !st.ok()) return st;
   }
   {
     const HistoryRow& h = commit.history;

@@ -99,7 +99,10 @@ class SqliteStore : public Store {
   explicit SqliteStore(sqlite3* db);
   Status Migrate();
   // CommitStep's writes, inside the transaction CommitStep opened.
-  Status WriteStep(const StepCommit& commit);
+  // `refused_cleanly` is set when the commit was refused before it wrote
+  // anything (stale revision, existing or missing case, follow-up not
+  // pending): the transaction is intact and holds none of its rows.
+  Status WriteStep(const StepCommit& commit, bool* refused_cleanly);
 
   sqlite3* db_;
   std::mutex mutex_;
