@@ -152,7 +152,7 @@ Result<Principal> Auth::FromBearer(const std::string& token) {
   if (!IsHex(id, 2 * kTokenIdBytes) || !IsHex(secret, 2 * kTokenSecretBytes)) {
     return Unauthenticated("not a zgtflow token");
   }
-  Result<store::PrincipalRow> row = store_->GetPrincipal("tok-" + id);
+  Result<store::PrincipalRow> row = TokenPrincipal("tok-" + id);
   if (!row.ok()) {
     if (row.status().code() == StatusCode::kNotFound) return Unauthenticated("unknown token");
     return row.status();
@@ -161,6 +161,25 @@ Result<Principal> Auth::FromBearer(const std::string& token) {
     return Unauthenticated("unknown token");
   }
   return FromRow(*row, Via::kBearerToken);
+}
+
+Result<store::PrincipalRow> Auth::TokenPrincipal(const std::string& id) {
+  const int64_t now = clock_->NowMs();
+  if (options_.token_cache_ms > 0) {
+    std::lock_guard<std::mutex> lock(tokens_mutex_);
+    auto it = tokens_.find(id);
+    if (it != tokens_.end() && now - it->second.second < options_.token_cache_ms &&
+        now >= it->second.second) {
+      return it->second.first;
+    }
+  }
+  Result<store::PrincipalRow> row = store_->GetPrincipal(id);
+  if (row.ok() && options_.token_cache_ms > 0) {
+    std::lock_guard<std::mutex> lock(tokens_mutex_);
+    if (tokens_.size() >= 10000) tokens_.clear();  // Bounded: many tokens just read again.
+    tokens_[id] = {*row, now};
+  }
+  return row;
 }
 
 Result<Principal> Auth::FromSession(const std::string& cookie_value) {
