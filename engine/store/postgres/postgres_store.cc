@@ -774,10 +774,9 @@ class PostgresStore : public Store {
     std::vector<HistoryRow> out;
     Status s = Run("GetHistory", [&](pqxx::connection& c) {
       pqxx::nontransaction txn(c);
-      pqxx::result r = txn.exec_params(
-          "SELECT case_id, seq, input, actor, effects, at_ms, prev_hash, hash FROM history"
-          " WHERE case_id = $1 ORDER BY seq",
-          case_id);
+      pqxx::result r = txn.exec_params(std::string("SELECT ") + kHistoryColumns +
+                                           " FROM history WHERE case_id = $1 ORDER BY seq",
+                                       case_id);
       out.clear();
       for (const pqxx::row& row : r) out.push_back(DecodeHistory(row));
     });
@@ -954,10 +953,9 @@ class PostgresStore : public Store {
     std::vector<DeliveryAttemptRow> out;
     Status s = Run("ListDeliveryAttempts", [&](pqxx::connection& c) {
       pqxx::nontransaction txn(c);
-      pqxx::result r = txn.exec_params(
-          "SELECT id, case_id, outbox_id, attempt, channel, outcome, error, at_ms"
-          " FROM delivery_attempts WHERE case_id = $1 ORDER BY id",
-          case_id);
+      pqxx::result r = txn.exec_params(std::string("SELECT ") + kAttemptColumns +
+                                           " FROM delivery_attempts WHERE case_id = $1 ORDER BY id",
+                                       case_id);
       out.clear();
       for (const pqxx::row& row : r) out.push_back(DecodeAttempt(row));
     });
@@ -1084,37 +1082,43 @@ class PostgresStore : public Store {
   // ---- end principals and sessions ----
 
   // ---- the web view's reads ----
-  // The four SELECTs go to the server in one message (pqxx::pipeline, one
-  // round trip); sent together they run as one implicit transaction, each
-  // statement seeing the commits made before it started.
+  // One statement for the case page: the case, its history, outbox and
+  // delivery attempts as one UNION ALL (k = which table, o = the order in
+  // it), every column as text so the branches line up; each branch's
+  // columns are in its Decode… order, read back through a row slice.
+  // Prepared once per connection (pqxx prepares it on first use, and again
+  // after a reconnect): one round trip and no planning per page. One
+  // statement, so one snapshot: the lists match the case row.
   Result<CaseDetail> GetCaseDetail(const std::string& case_id) override {
+    static const char kSql[] =
+        "SELECT 0 AS k, 0::bigint AS o, id, workflow, version, status, state, snapshot, data,"
+        " parties, parent_id, revision::text, created_at_ms::text, updated_at_ms::text,"
+        " next_due_ms::text, last_hash FROM cases WHERE id = $1"
+        " UNION ALL SELECT 1, seq, case_id, seq::text, input, actor, effects, at_ms::text,"
+        " prev_hash, hash, NULL, NULL, NULL, NULL, NULL, NULL FROM history WHERE case_id = $1"
+        " UNION ALL SELECT 2, id, id::text, case_id, adapter, payload, idempotency_key,"
+        " attempts::text, next_attempt_at_ms::text, status, last_error, claimed_by,"
+        " claimed_until_ms::text, NULL, NULL, NULL FROM outbox WHERE case_id = $1"
+        " UNION ALL SELECT 3, id, id::text, case_id, outbox_id::text, attempt::text, channel,"
+        " outcome, error, at_ms::text, NULL, NULL, NULL, NULL, NULL, NULL"
+        " FROM delivery_attempts WHERE case_id = $1"
+        " ORDER BY 1, 2";
     std::optional<CaseDetail> out;
     Status s = Run("GetCaseDetail", [&](pqxx::connection& c) {
+      c.prepare("zgt_case_detail", kSql);  // Only records it; a no-op when known.
       pqxx::nontransaction txn(c);
-      const std::string id = txn.quote(case_id);
-      pqxx::pipeline pipe(txn);
-      pipe.retain(4);  // Hold the queries until the last is in: one message.
-      auto q_case = pipe.insert(std::string("SELECT ") + kCaseColumns + " FROM cases WHERE id = " + id);
-      auto q_history = pipe.insert(std::string("SELECT ") + kHistoryColumns +
-                                   " FROM history WHERE case_id = " + id + " ORDER BY seq");
-      auto q_outbox = pipe.insert(std::string("SELECT ") + kOutboxColumns +
-                                  " FROM outbox WHERE case_id = " + id + " ORDER BY id");
-      auto q_attempts = pipe.insert(std::string("SELECT ") + kAttemptColumns +
-                                    " FROM delivery_attempts WHERE case_id = " + id +
-                                    " ORDER BY id");
-      pipe.resume();
+      pqxx::result r = txn.exec_prepared("zgt_case_detail", case_id);
       out.reset();
-      pqxx::result rows = pipe.retrieve(q_case);
-      pqxx::result history = pipe.retrieve(q_history);
-      pqxx::result outbox = pipe.retrieve(q_outbox);
-      pqxx::result attempts = pipe.retrieve(q_attempts);
-      pipe.complete();
-      if (rows.empty()) return;
+      if (r.empty() || r[0][0].as<int>() != 0) return;  // No case row.
       CaseDetail detail;
-      detail.row = DecodeCase(rows[0]);
-      for (const pqxx::row& row : history) detail.history.push_back(DecodeHistory(row));
-      for (const pqxx::row& row : outbox) detail.outbox.push_back(DecodeOutbox(row));
-      for (const pqxx::row& row : attempts) detail.attempts.push_back(DecodeAttempt(row));
+      for (const pqxx::row& row : r) {
+        switch (row[0].as<int>()) {
+          case 0: detail.row = DecodeCase(row.slice(2, 16)); break;
+          case 1: detail.history.push_back(DecodeHistory(row.slice(2, 10))); break;
+          case 2: detail.outbox.push_back(DecodeOutbox(row.slice(2, 13))); break;
+          default: detail.attempts.push_back(DecodeAttempt(row.slice(2, 10))); break;
+        }
+      }
       out = std::move(detail);
     });
     if (!s.ok()) return s;
