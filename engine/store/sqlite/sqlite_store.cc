@@ -12,6 +12,7 @@
 #include "engine/store/commit_rules.h"
 #include "engine/store/sqlite/sqlite_migrations.h"
 #include "engine/store/sqlite/sqlite_statement.h"
+#include "engine/store/sqlite/wal_sync.h"
 
 namespace zgtflow::store {
 
@@ -22,10 +23,12 @@ using sqlite::SqliteStatus;
 namespace {
 
 // Rolls back unless Commit() succeeded, so every early return undoes the
-// transaction's writes.
+// transaction's writes. With a WalSync (synchronous=FULL asked for), Commit
+// also waits until the commit is on disk; CommitUnsynced leaves that to the
+// caller, who waits after releasing the writer's lock.
 class Transaction {
  public:
-  explicit Transaction(sqlite3* db) : db_(db) {}
+  Transaction(sqlite3* db, sqlite::WalSync* sync) : db_(db), sync_(sync) {}
   ~Transaction() {
     if (open_) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
   }
@@ -35,13 +38,22 @@ class Transaction {
     return status;
   }
   Status Commit() {
+    uint64_t ticket = 0;
+    Status status = CommitUnsynced(&ticket);
+    if (status.ok() && sync_ != nullptr) status = sync_->SyncThrough(ticket);
+    return status;
+  }
+  // The COMMIT alone; *ticket is for WalSync::SyncThrough (0 without one).
+  Status CommitUnsynced(uint64_t* ticket) {
     Status status = SqliteExec(db_, "COMMIT");
     if (status.ok()) open_ = false;
+    *ticket = status.ok() && sync_ != nullptr ? sync_->Committed() : 0;
     return status;
   }
 
  private:
   sqlite3* db_;
+  sqlite::WalSync* sync_;
   bool open_ = false;
 };
 
@@ -174,8 +186,14 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path,
                                                   wal.Text(0) + ")");
     }
   }
-  Status status = SqliteExec(
-      db, options.synchronous_full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
+  // FULL durability on a file is kept by WalSync outside the writer's lock
+  // (see wal_sync.h), so SQLite itself runs NORMAL; an in-memory database
+  // has nothing to sync.
+  const bool sync_outside = options.synchronous_full && !store->path_.empty();
+  if (sync_outside) store->wal_sync_ = std::make_unique<sqlite::WalSync>(store->path_ + "-wal");
+  Status status = SqliteExec(db, options.synchronous_full && !sync_outside
+                                     ? "PRAGMA synchronous=FULL"
+                                     : "PRAGMA synchronous=NORMAL");
   if (status.ok()) status = store->Migrate();
   if (!status.ok()) return status;
   return store;
@@ -193,7 +211,7 @@ SqliteStore::~SqliteStore() {
 
 Status SqliteStore::Migrate() {
   std::lock_guard<std::mutex> lock(mutex_);
-  Transaction tx(db_);
+  Transaction tx(db_, wal_sync_.get());
   if (Status s = tx.Begin(); !s.ok()) return Status(StatusCode::kUnavailable, s.message());
   if (Status s = SqliteExec(db_,
                             "CREATE TABLE IF NOT EXISTS schema_migrations ("
@@ -246,7 +264,7 @@ Status SqliteStore::PutDefinition(const DefinitionRow& d) {
   s.Bind(3, d.source);
   s.Bind(4, d.source_path);
   s.Bind(5, d.deployed_at_ms);
-  return s.Run("storing definition " + d.workflow);
+  return Durable(s.Run("storing definition " + d.workflow));
 }
 
 Result<std::vector<DefinitionRow>> SqliteStore::ListDefinitions() {
@@ -264,14 +282,24 @@ Result<std::vector<DefinitionRow>> SqliteStore::ListDefinitions() {
 
 // ---- cases ----
 
+Status SqliteStore::Durable(Status written) {
+  if (!written.ok() || !wal_sync_) return written;
+  return wal_sync_->SyncThrough(wal_sync_->Committed());
+}
+
 Status SqliteStore::CommitStep(const StepCommit& commit) {
   if (Status status = CheckStepCommit(commit); !status.ok()) return status;
-  std::lock_guard<std::mutex> lock(mutex_);
-  Transaction tx(db_);
-  if (Status s = tx.Begin(); !s.ok()) return s;
-  bool refused_cleanly = false;
-  if (Status s = WriteStep(commit, &refused_cleanly); !s.ok()) return s;  // ~Transaction rolls back.
-  return tx.Commit();
+  uint64_t ticket = 0;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    Transaction tx(db_, wal_sync_.get());
+    if (Status s = tx.Begin(); !s.ok()) return s;
+    bool refused_cleanly = false;
+    if (Status s = WriteStep(commit, &refused_cleanly); !s.ok()) return s;  // ~Transaction rolls back.
+    if (Status s = tx.CommitUnsynced(&ticket); !s.ok()) return s;
+  }
+  // On disk before it is acknowledged; the next writer goes on meanwhile.
+  return wal_sync_ ? wal_sync_->SyncThrough(ticket) : Status::Ok();
 }
 
 std::vector<Status> SqliteStore::CommitSteps(const std::vector<StepCommit>& commits) {
@@ -282,7 +310,26 @@ std::vector<Status> SqliteStore::CommitSteps(const std::vector<StepCommit>& comm
     if (out[i].ok()) valid.push_back(i);
   }
   if (valid.empty()) return out;
-  std::lock_guard<std::mutex> lock(mutex_);
+  uint64_t ticket = 0;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    WriteSteps(commits, valid, &out, &ticket);
+  }
+  // On disk before any is acknowledged; the next batch is written meanwhile.
+  if (ticket != 0) {
+    if (Status s = wal_sync_->SyncThrough(ticket); !s.ok()) {
+      for (size_t i : valid) {
+        if (out[i].ok()) out[i] = s;
+      }
+    }
+  }
+  return out;
+}
+
+void SqliteStore::WriteSteps(const std::vector<StepCommit>& commits,
+                             const std::vector<size_t>& valid, std::vector<Status>* result,
+                             uint64_t* ticket) {
+  std::vector<Status>& out = *result;
   // Fast path: the commits one after another in one transaction, no
   // savepoints. A commit refused before it wrote anything (a stale
   // revision, an existing or missing case, a follow-up not pending: the
@@ -290,10 +337,10 @@ std::vector<Status> SqliteStore::CommitSteps(const std::vector<StepCommit>& comm
   // Any other failure rolls the whole batch back and it goes again below,
   // with a savepoint per commit.
   {
-    Transaction tx(db_);
+    Transaction tx(db_, wal_sync_.get());
     if (Status s = tx.Begin(); !s.ok()) {
       for (size_t i : valid) out[i] = s;
-      return out;
+      return;
     }
     bool clean = true;
     for (size_t i : valid) {
@@ -305,23 +352,23 @@ std::vector<Status> SqliteStore::CommitSteps(const std::vector<StepCommit>& comm
       }
     }
     if (clean) {
-      if (Status s = tx.Commit(); !s.ok()) {
+      if (Status s = tx.CommitUnsynced(ticket); !s.ok()) {
         for (size_t i : valid) out[i] = s;
       }
-      return out;
+      return;
     }
   }  // ~Transaction rolled the fast path back.
-  Transaction tx(db_);
+  Transaction tx(db_, wal_sync_.get());
   if (Status s = tx.Begin(); !s.ok()) {
     for (size_t i : valid) out[i] = s;
-    return out;
+    return;
   }
   // One savepoint per commit: a refused one is rolled back alone, and the
   // batch still ends in one COMMIT (one WAL sync).
   for (size_t i : valid) {
     if (Status s = SqliteExec(db_, "SAVEPOINT step"); !s.ok()) {
       for (size_t j : valid) out[j] = s;
-      return out;
+      return;
     }
     bool refused_cleanly = false;
     out[i] = WriteStep(commits[i], &refused_cleanly);
@@ -330,13 +377,12 @@ std::vector<Status> SqliteStore::CommitSteps(const std::vector<StepCommit>& comm
     if (end.ok() && !out[i].ok()) end = SqliteExec(db_, "RELEASE step");
     if (!end.ok()) {
       for (size_t j : valid) out[j] = end;
-      return out;
+      return;
     }
   }
-  if (Status s = tx.Commit(); !s.ok()) {
+  if (Status s = tx.CommitUnsynced(ticket); !s.ok()) {
     for (size_t i : valid) out[i] = s;
   }
-  return out;
 }
 
 Status SqliteStore::WriteStep(const StepCommit& commit, bool* refused_cleanly) {
@@ -518,7 +564,7 @@ Result<std::vector<FollowUpRow>> SqliteStore::ClaimFollowUps(const std::string& 
                                                              int64_t now_ms, int64_t lease_ms,
                                                              int limit) {
   std::lock_guard<std::mutex> lock(mutex_);
-  Transaction tx(db_);
+  Transaction tx(db_, wal_sync_.get());
   if (Status s = tx.Begin(); !s.ok()) return s;
   std::vector<FollowUpRow> due;
   {
@@ -555,7 +601,7 @@ Status SqliteStore::DropFollowUp(const std::string& key) {
   SqliteStatement s(cache_.get(), db_, "DELETE FROM follow_ups WHERE key = ?1");
   if (!s.ok()) return s.status();
   s.Bind(1, key);
-  return s.Run("dropping follow-up " + key);
+  return Durable(s.Run("dropping follow-up " + key));
 }
 
 Result<std::vector<FollowUpRow>> SqliteStore::GetFollowUps(const std::string& case_id) {
@@ -688,7 +734,7 @@ Result<std::vector<std::string>> SqliteStore::ListCaseIds() {
 Result<std::vector<TimerRow>> SqliteStore::ClaimDueTimers(const std::string& node, int64_t now_ms,
                                                           int64_t lease_ms, int limit) {
   std::lock_guard<std::mutex> lock(mutex_);
-  Transaction tx(db_);
+  Transaction tx(db_, wal_sync_.get());
   if (Status s = tx.Begin(); !s.ok()) return s;
   std::vector<TimerRow> due;
   {
@@ -744,7 +790,7 @@ Result<int64_t> SqliteStore::CountTimers() {
 Result<std::vector<OutboxRow>> SqliteStore::ClaimOutbox(const std::string& node, int64_t now_ms,
                                                         int64_t lease_ms, int limit) {
   std::lock_guard<std::mutex> lock(mutex_);
-  Transaction tx(db_);
+  Transaction tx(db_, wal_sync_.get());
   if (Status s = tx.Begin(); !s.ok()) return s;
   std::vector<OutboxRow> due;
   {
@@ -783,7 +829,7 @@ Status SqliteStore::MarkDelivered(int64_t outbox_id) {
   s.Bind(1, outbox_id);
   if (Status st = s.Run("marking outbox row delivered"); !st.ok()) return st;
   if (sqlite3_changes(db_) == 0) return Status::NotFound("no outbox row " + std::to_string(outbox_id));
-  return Status::Ok();
+  return Durable(Status::Ok());
 }
 
 Status SqliteStore::MarkFailed(int64_t outbox_id, const std::string& error,
@@ -801,7 +847,7 @@ Status SqliteStore::MarkFailed(int64_t outbox_id, const std::string& error,
   if (!dead) s.Bind(3, next_attempt_at_ms);
   if (Status st = s.Run("marking outbox row failed"); !st.ok()) return st;
   if (sqlite3_changes(db_) == 0) return Status::NotFound("no outbox row " + std::to_string(outbox_id));
-  return Status::Ok();
+  return Durable(Status::Ok());
 }
 
 Result<std::vector<OutboxRow>> SqliteStore::GetOutbox(const std::string& case_id) {
@@ -832,7 +878,7 @@ Status SqliteStore::AddDeliveryAttempt(const DeliveryAttemptRow& a) {
   s.Bind(5, a.outcome);
   s.Bind(6, a.error);
   s.Bind(7, a.at_ms);
-  return s.Run("adding a delivery attempt of " + a.case_id);
+  return Durable(s.Run("adding a delivery attempt of " + a.case_id));
 }
 
 Result<std::vector<DeliveryAttemptRow>> SqliteStore::ListDeliveryAttempts(
@@ -881,7 +927,8 @@ Status SqliteStore::PutPrincipal(const PrincipalRow& p) {
   s.Bind(5, p.party);
   s.Bind(6, p.secret_hash);
   s.Bind(7, p.created_at_ms);
-  return s.Run("adding principal " + p.id);  // A taken id is a constraint violation: kConflict.
+  // A taken id is a constraint violation: kConflict.
+  return Durable(s.Run("adding principal " + p.id));
 }
 
 Result<PrincipalRow> SqliteStore::GetPrincipal(const std::string& id) {
@@ -917,7 +964,7 @@ Status SqliteStore::PutSession(const SessionRow& session) {
   s.Bind(3, session.csrf_token);
   s.Bind(4, session.created_at_ms);
   s.Bind(5, session.expires_at_ms);
-  return s.Run("adding a session");
+  return Durable(s.Run("adding a session"));
 }
 
 Result<SessionRow> SqliteStore::GetSession(const std::string& id) {
@@ -944,7 +991,7 @@ Status SqliteStore::DeleteSession(const std::string& id) {
   SqliteStatement s(cache_.get(), db_, "DELETE FROM sessions WHERE id = ?1");
   if (!s.ok()) return s.status();
   s.Bind(1, id);
-  return s.Run("deleting a session");
+  return Durable(s.Run("deleting a session"));
 }
 
 Result<OutboxCounts> SqliteStore::CountOutbox() {

@@ -2,6 +2,7 @@
 // on the SQLite3 C API. The schema comes from engine/store/sqlite/schema/.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -15,16 +16,18 @@ struct sqlite3;
 namespace zgtflow::store {
 namespace sqlite {
 class StatementCache;
+class WalSync;
 }  // namespace sqlite
 
 struct SqliteOptions {
   // How long a call waits for another process's lock on the file before it
   // returns kUnavailable.
   int busy_timeout_ms = 5000;
-  // PRAGMA synchronous=FULL: a commit is on disk when CommitStep returns, so
-  // not even a power cut loses an acknowledged step. false: NORMAL, which in
-  // WAL mode survives a process crash but may lose the last commits on power
-  // loss, for about twice the commits per second.
+  // true: a commit is on disk when CommitStep returns, so not even a power
+  // cut loses an acknowledged step (as PRAGMA synchronous=FULL; the store
+  // syncs the WAL itself, outside its write lock, see wal_sync.h). false:
+  // NORMAL, which in WAL mode survives a process crash but may lose the last
+  // commits on power loss.
   bool synchronous_full = true;
 };
 
@@ -77,6 +80,9 @@ class SqliteStore : public Store {
   Result<std::vector<OutboxRow>> GetOutbox(const std::string& case_id) override;
   // One BEGIN IMMEDIATE … COMMIT for the batch, a SAVEPOINT per commit.
   std::vector<Status> CommitSteps(const std::vector<StepCommit>& commits) override;
+  // Two batches at once when commits sync outside the write lock: one
+  // writes while the other's WAL frames reach the disk.
+  int ConcurrentCommitSteps() const override { return wal_sync_ ? kBatchesInFlight : 1; }
   Result<std::vector<FollowUpRow>> ClaimFollowUps(const std::string& node,
                                                   int64_t created_before_ms, int64_t now_ms,
                                                   int64_t lease_ms, int limit) override;
@@ -103,11 +109,22 @@ class SqliteStore : public Store {
   // anything (stale revision, existing or missing case, follow-up not
   // pending): the transaction is intact and holds none of its rows.
   Status WriteStep(const StepCommit& commit, bool* refused_cleanly);
+  // CommitSteps' transaction(s), under mutex_: sets (*out)[i] for each i in
+  // `valid`, and *ticket for WalSync when it committed (else 0).
+  void WriteSteps(const std::vector<StepCommit>& commits, const std::vector<size_t>& valid,
+                  std::vector<Status>* out, uint64_t* ticket);
+  // After an autocommit write under mutex_: waits until it is on disk (when
+  // FULL durability is kept by wal_sync_), else returns `written`.
+  Status Durable(Status written);
 
   sqlite3* db_;
   std::mutex mutex_;
   // Prepared statements reused under mutex_ (parsing dominated small calls).
   std::unique_ptr<sqlite::StatementCache> cache_;
+  // Set when commits must be on disk before they return (synchronous_full
+  // on a file): the syncs run outside mutex_ (wal_sync.h).
+  std::unique_ptr<sqlite::WalSync> wal_sync_;
+  static constexpr int kBatchesInFlight = 2;
 
   // ---- read connections (sqlite_store_reads.cc) ----
   struct Reader;  // One read-only connection and its statement cache.
