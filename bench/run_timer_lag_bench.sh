@@ -32,9 +32,12 @@ BENCH="$BUILD_DIR/bench/zgt_timer_lag_bench"
 
 cd "$ROOT"
 for backend in $BACKENDS; do
-  # One claimer firing one timer per commit, then the improved worker:
-  # 8 firing threads whose commits are grouped (CommitBatcher).
-  "$BENCH" --backend "$backend" --timers "$TIMERS" --window-ms "$WINDOW_MS" || true
+  # The worker as `zgtflow serve` runs it: 64 firing threads whose commits
+  # are grouped (CommitBatcher), claims of 2,000. First every timer due
+  # within the window (a burst: N/W per second), then the same N pending
+  # timers falling due over a 5x longer window (a steady stream).
   "$BENCH" --backend "$backend" --timers "$TIMERS" --window-ms "$WINDOW_MS" \
-           --threads 8 --batched --batch 500 || true
+           --threads 64 --batched --batch 2000 || true
+  "$BENCH" --backend "$backend" --timers "$TIMERS" --window-ms "$((WINDOW_MS * 5))" \
+           --threads 64 --batched --batch 2000 || true
 done
