@@ -46,6 +46,7 @@ struct Options {
   int runs = 3;                    // Medians of this many.
   std::string only;                // Run only the configuration of this name.
   bool ceiling = true;             // false: skip the ceiling (profiling the runtime alone).
+  int in_flight = 0;               // Batches in flight; 0 = what the store says.
 };
 
 std::string ReadFile(const std::string& path) {
@@ -102,8 +103,10 @@ const char* const kEvents[] = {"submit", "review", "reject", "submit", "review",
 
 // Each client runs whole cases (create + 7 events, checked at the end) until
 // the time is up; returns transitions (accepted events) per second.
-Sample Measure(Runtime& rt, const Config& config, double seconds, int run) {
-  runtime::CommitBatcher batcher(rt.store);
+Sample Measure(Runtime& rt, const Config& config, double seconds, int run, int in_flight) {
+  runtime::CommitBatcher::Options batching;
+  batching.max_in_flight = in_flight;
+  runtime::CommitBatcher batcher(rt.store, batching);
   runtime::CaseRunner::Options options;
   if (config.batcher) options.batcher = &batcher;
   runtime::CaseRunner runner(rt.store, &rt.registry, &rt.clock, rt.calendar, options);
@@ -302,11 +305,13 @@ int Main(int argc, char** argv) {
     else if (arg == "--runs") options.runs = std::atoi(next().c_str());
     else if (arg == "--only") options.only = next();
     else if (arg == "--no-ceiling") options.ceiling = false;
+    else if (arg == "--in-flight") options.in_flight = std::atoi(next().c_str());
     else {
       std::fprintf(stderr,
                    "usage: zgt_durable_bench [--backend sqlite|postgres|memory] [--url URL]\n"
                    "                         [--seconds S] [--runs R] [--only NAME]"
-                   " [--no-ceiling]\n");
+                   " [--no-ceiling]\n"
+                   "                         [--in-flight BATCHES]\n");
       return 2;
     }
   }
@@ -380,7 +385,7 @@ int Main(int argc, char** argv) {
     std::vector<double> rates, commit_rates, batches, busy, us_per_commit, cpu, ceilings;
     int failures = 0;
     for (int run = 0; run < options.runs; ++run) {
-      Sample sample = Measure(rt, config, options.seconds, run);
+      Sample sample = Measure(rt, config, options.seconds, run, options.in_flight);
       rates.push_back(sample.transitions_per_s);
       commit_rates.push_back(sample.commits_per_s);
       batches.push_back(sample.batch);

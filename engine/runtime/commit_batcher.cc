@@ -44,7 +44,11 @@ Status CommitBatcher::Commit(store::StepCommit& commit) {
   Waiter me{&commit, Status::Ok()};
   std::unique_lock<std::mutex> lock(mutex_);
   queue_.push_back(&me);
-  if (leaders_ < options_.max_in_flight) {
+  // A batch beside one in flight only once a few commits wait: batches of
+  // one or two cost a round trip (or a sync) each and gain nothing from
+  // overlapping; those few wait and join the next batch instead.
+  if (leaders_ == 0 ||
+      (leaders_ < options_.max_in_flight && queue_.size() >= kMinQueueToOverlap)) {
     ++leaders_;
     me.lead = true;
   } else {

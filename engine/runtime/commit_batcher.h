@@ -60,6 +60,10 @@ class CommitBatcher {
     std::condition_variable wake;
   };
 
+  // Commits waiting before a second (third, …) batch starts beside the
+  // first rather than waiting for a leader to hand on its lead.
+  static constexpr size_t kMinQueueToOverlap = 4;
+
   // Takes up to max_batch waiters off the queue; the lock is held.
   std::deque<Waiter*> TakeBatch();
   // A leader leaving passes its lead on (or gives it up); the lock is held.
