@@ -190,7 +190,12 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path,
   // (see wal_sync.h), so SQLite itself runs NORMAL; an in-memory database
   // has nothing to sync.
   const bool sync_outside = options.synchronous_full && !store->path_.empty();
-  if (sync_outside) store->wal_sync_ = std::make_unique<sqlite::WalSync>(store->path_ + "-wal");
+  if (sync_outside) {
+    // SQLite's own absolute name of the file, whatever the working folder.
+    const char* file = sqlite3_db_filename(db, "main");
+    const std::string main_file = file != nullptr && *file != '\0' ? file : store->path_;
+    store->wal_sync_ = std::make_unique<sqlite::WalSync>(main_file + "-wal");
+  }
   Status status = SqliteExec(db, options.synchronous_full && !sync_outside
                                      ? "PRAGMA synchronous=FULL"
                                      : "PRAGMA synchronous=NORMAL");
@@ -281,6 +286,8 @@ Result<std::vector<DefinitionRow>> SqliteStore::ListDefinitions() {
 }
 
 // ---- cases ----
+
+int64_t SqliteStore::WalSyncs() const { return wal_sync_ ? wal_sync_->syncs() : 0; }
 
 Status SqliteStore::Durable(Status written) {
   if (!written.ok() || !wal_sync_) return written;

@@ -54,6 +54,10 @@ class SqliteStore : public Store {
   SqliteStore(const SqliteStore&) = delete;
   SqliteStore& operator=(const SqliteStore&) = delete;
 
+  // fdatasyncs of the WAL made so that commits were durable when they
+  // returned (0 when synchronous_full is off or the database is in memory).
+  int64_t WalSyncs() const;
+
   // Versions recorded in schema_migrations, ascending.
   Result<std::vector<int>> AppliedMigrations();
 

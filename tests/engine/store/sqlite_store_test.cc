@@ -115,6 +115,34 @@ TEST_CASE("a SQLite database is in WAL mode after opening", "[store]") {
   sqlite3_close(db);
 }
 
+TEST_CASE("SQLite commits from many threads return synced to disk, sharing syncs", "[store]") {
+  auto store = OpenFile(Temp().NewFile());
+  REQUIRE(store);
+  const int64_t before = store->WalSyncs();
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 20; ++i) {
+        auto commit = conformance::Create("s" + std::to_string(t) + "-" + std::to_string(i));
+        if (!store->CommitStep(commit).ok()) ++failures;
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  CHECK(failures == 0);
+  const int64_t syncs = store->WalSyncs() - before;
+  CHECK(syncs >= 1);
+  CHECK(syncs <= 160);
+  // Without FULL durability nothing waits for the disk.
+  zgtflow::store::SqliteOptions normal;
+  normal.synchronous_full = false;
+  auto fast = SqliteStore::Open(Temp().NewFile(), normal);
+  REQUIRE(fast.ok());
+  REQUIRE((*fast)->CommitStep(conformance::Create("n1")).ok());
+  CHECK((*fast)->WalSyncs() == 0);
+}
+
 TEST_CASE("two SQLite stores on one file see each other's commits and exactly one racing commit wins",
           "[store]") {
   std::string path = Temp().NewFile();
