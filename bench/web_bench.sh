@@ -63,11 +63,17 @@ report() {  # NAME WRK_OUTPUT_FILE CPU_NOTE
   printf '%-34s %10s req/s   p50 %8s   p99 %8s   %s%s\n' "$1" "$rps" "$p50" "$p99" "$3" \
     "${non2xx:+   non-2xx $non2xx}"
 }
-# CPU ticks used so far by a process, and by every process of user postgres.
+# CPU ticks used so far by a process, and by this benchmark's PostgreSQL
+# cluster (its postmaster and the postmaster's children; other clusters on
+# the machine are not counted).
 ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
 pg_ticks() {
-  local total=0 pid
-  for pid in $(pgrep -u postgres || true); do total=$((total + $(ticks "$pid"))); done
+  local total=0 pid postmaster
+  [ -f "$tmp/pg/postmaster.pid" ] || { echo 0; return; }
+  postmaster=$(head -1 "$tmp/pg/postmaster.pid")
+  for pid in "$postmaster" $(pgrep -P "$postmaster" || true); do
+    total=$((total + $(ticks "$pid")))
+  done
   echo "$total"
 }
 # wrk against URL with extra ARGS; reports as NAME with the CPU shares.
