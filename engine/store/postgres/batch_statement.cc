@@ -190,21 +190,19 @@ void CommitInOneStatement(pqxx::connection& connection, const std::vector<StepCo
       o[0].str(), o[1].str(), o[2].str(), o[3].str(), o[4].str(), o[5].str(), o[6].str(),
       o[7].str(), f[0].str(), f[1].str(), f[2].str(), f[3].str(), f[4].str(), f[5].str(),
       f[6].str());
-  std::vector<Status> answered(out->size());
-  std::vector<bool> seen(out->size(), false);
+  // Each commit gets its row's answer; one the answer leaves out is an
+  // internal error.
+  for (size_t i : valid) {
+    (*out)[i] = Status::Internal("the batch statement did not answer for case " +
+                                 commits[i].case_row.id);
+  }
   for (const pqxx::row& row : rows) {
     auto found = index.find(row[0].as<std::string>());
     if (found == index.end()) continue;
     const std::optional<int64_t> current =
         row[2].is_null() ? std::nullopt : std::optional<int64_t>(row[2].as<int64_t>());
-    answered[found->second] =
+    (*out)[found->second] =
         Outcome(commits[found->second], row[1].as<std::string>(), current, row[3].as<bool>());
-    seen[found->second] = true;
-  }
-  for (size_t i : valid) {
-    (*out)[i] = seen[i] ? answered[i]
-                        : Status::Internal("the batch statement did not answer for case " +
-                                           commits[i].case_row.id);
   }
 }
 

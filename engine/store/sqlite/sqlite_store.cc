@@ -43,6 +43,14 @@ class Transaction {
     if (status.ok() && sync_ != nullptr) status = sync_->SyncThrough(ticket);
     return status;
   }
+  // A claim's COMMIT: a claim is a lease, not an outcome. One lost to a
+  // power cut only lets the rows be claimed again (firings and deliveries
+  // are idempotent), so it does not wait for a sync; the next synced commit
+  // covers it anyway.
+  Status CommitClaim() {
+    uint64_t unsynced = 0;
+    return CommitUnsynced(&unsynced);
+  }
   // The COMMIT alone; *ticket is for WalSync::SyncThrough (0 without one).
   Status CommitUnsynced(uint64_t* ticket) {
     Status status = SqliteExec(db_, "COMMIT");
@@ -599,11 +607,7 @@ Result<std::vector<FollowUpRow>> SqliteStore::ClaimFollowUps(const std::string& 
     claim.Bind(3, row.key);
     if (Status s = claim.Run("claiming a follow-up"); !s.ok()) return s;
   }
-  // A claim is a lease, not an outcome: one lost to a power cut only lets
-  // the rows be claimed again (firings and deliveries are idempotent), so
-  // it does not wait for a sync; the next synced commit covers it anyway.
-  uint64_t unsynced = 0;
-  if (Status s = tx.CommitUnsynced(&unsynced); !s.ok()) return s;
+  if (Status s = tx.CommitClaim(); !s.ok()) return s;
   return due;
 }
 
@@ -774,11 +778,7 @@ Result<std::vector<TimerRow>> SqliteStore::ClaimDueTimers(const std::string& nod
     claim.Bind(4, static_cast<int64_t>(timer.timer_id));
     if (Status s = claim.Run("claiming a timer"); !s.ok()) return s;
   }
-  // A claim is a lease, not an outcome: one lost to a power cut only lets
-  // the rows be claimed again (firings and deliveries are idempotent), so
-  // it does not wait for a sync; the next synced commit covers it anyway.
-  uint64_t unsynced = 0;
-  if (Status s = tx.CommitUnsynced(&unsynced); !s.ok()) return s;
+  if (Status s = tx.CommitClaim(); !s.ok()) return s;
   return due;
 }
 
@@ -831,11 +831,7 @@ Result<std::vector<OutboxRow>> SqliteStore::ClaimOutbox(const std::string& node,
     claim.Bind(3, out.id);
     if (Status s = claim.Run("claiming an outbox row"); !s.ok()) return s;
   }
-  // A claim is a lease, not an outcome: one lost to a power cut only lets
-  // the rows be claimed again (firings and deliveries are idempotent), so
-  // it does not wait for a sync; the next synced commit covers it anyway.
-  uint64_t unsynced = 0;
-  if (Status s = tx.CommitUnsynced(&unsynced); !s.ok()) return s;
+  if (Status s = tx.CommitClaim(); !s.ok()) return s;
   return due;
 }
 
