@@ -86,14 +86,21 @@ TEST_CASE("two serve nodes on one PostgreSQL fire each timer once and take over 
   // Most of them at least were created before the burst fell due; when the
   // machine is slow the rest are due at once, which changes nothing below.
   UNSCOPED_INFO("burst created " << (burst_due - WallMs()) << " ms before it fell due");
-  int64_t held = 0;
   std::map<std::string, int64_t> held_until;  // Case id → claimed_until_ms at the kill.
-  for (int i = 0; i < 1000 && held == 0; ++i) {
-    auto count = server.Psql("two_nodes", "SELECT count(*) FROM timers WHERE claimed_by = 'a'");
-    if (count) held = std::stoll(*count);
-    if (held == 0) std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  CHECK(a->Signal(SIGKILL) == 128 + SIGKILL);
+  // Claims seen before the burst falls due are phase 1's timers, fired within
+  // milliseconds; the burst's claim is hundreds of timers. One psql polls
+  // every millisecond until a claims them, then a is frozen at once: psql
+  // started per poll takes tens of milliseconds, long enough to miss it all.
+  while (WallMs() < burst_due) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  CHECK(server.Psql("two_nodes",
+                    "SET statement_timeout = '60s'; DO $$ BEGIN LOOP EXIT WHEN EXISTS "
+                    "(SELECT 1 FROM timers WHERE claimed_by = 'a'); PERFORM pg_sleep(0.001); "
+                    "END LOOP; END $$"));
+  // Frozen, a holds exactly the claims read below until the kill. The pause
+  // lets PostgreSQL finish statements a already sent; a transaction left open
+  // is rolled back by the kill, its claim kept.
+  a->Notify(SIGSTOP);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
   auto rows = server.Psql("two_nodes",
                           "SELECT case_id, claimed_until_ms FROM timers WHERE claimed_by = 'a'");
   REQUIRE(rows);
@@ -102,7 +109,7 @@ TEST_CASE("two serve nodes on one PostgreSQL fire each timer once and take over 
     size_t bar = line.find('|');
     if (bar != std::string::npos) held_until[line.substr(0, bar)] = std::stoll(line.substr(bar + 1));
   }
-  CHECK(held > 0);
+  CHECK(a->Signal(SIGKILL) == 128 + SIGKILL);
   CHECK(!held_until.empty());
 
   ServeNode b2(NodeArgs(url, "b"), dir.File("b2"));
