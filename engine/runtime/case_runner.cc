@@ -201,6 +201,37 @@ Result<CaseView> CaseRunner::Load(const std::string& case_id) {
   return view;
 }
 
+Status CaseRunner::Preload(const std::vector<std::string>& case_ids) {
+  if (options_.case_cache == 0) return Status::Ok();
+  std::vector<std::string> missing;
+  {
+    std::lock_guard<std::mutex> lock(cache_mutex_);
+    for (const std::string& id : case_ids) {
+      if (!cache_.count(id)) missing.push_back(id);
+    }
+  }
+  if (missing.empty()) return Status::Ok();
+  Result<std::vector<store::CaseRow>> rows = store_->GetCases(missing);
+  if (!rows.ok()) return rows.status();
+  for (store::CaseRow& row : rows.value()) {
+    Result<std::shared_ptr<const model::Workflow>> workflow =
+        registry_->Get(row.workflow, row.version);
+    if (!workflow.ok()) continue;
+    Result<core::CaseState> state = DecodeCaseState(row.snapshot);
+    if (!state.ok()) continue;
+    CaseView view;
+    view.row = std::move(row);
+    view.workflow = *workflow;
+    view.state = std::move(state).value();
+    // A step that committed meanwhile cached a newer view: keep that one.
+    std::lock_guard<std::mutex> lock(cache_mutex_);
+    if (cache_.count(view.row.id)) continue;
+    if (cache_.size() >= options_.case_cache) cache_.erase(cache_.begin());
+    cache_.emplace(view.row.id, std::move(view));
+  }
+  return Status::Ok();
+}
+
 Result<CaseView> CaseRunner::CreateOne(std::shared_ptr<const model::Workflow> workflow,
                                        core::Input input, const std::string& parties_json,
                                        const std::string& parent_id, const std::string& case_id,

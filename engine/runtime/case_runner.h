@@ -126,6 +126,13 @@ class CaseRunner {
   // The stored case, decoded.
   Result<CaseView> Load(const std::string& case_id);
 
+  // Reads those of `case_ids` that are not in the case cache with one
+  // Store::GetCases and caches them decoded, so that the next Submit of each
+  // starts without a read of its own: the timer worker calls it for the cases
+  // of a claim. A case that cannot be decoded is left out (its Submit reads
+  // it and reports why). Does nothing with Options::case_cache 0.
+  Status Preload(const std::vector<std::string>& case_ids);
+
   // Recovery: claims up to `limit` pending follow-ups created at or before
   // `created_before_ms` (for `node`, lease `lease_ms` from the clock's now)
   // and carries each out as the runner does after a commit. One that was

@@ -7,12 +7,14 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "engine/base/status.h"
 #include "engine/runtime/case_runner.h"
 #include "engine/runtime/clock.h"
+#include "engine/runtime/firing_pool.h"
 #include "engine/runtime/polling_loop.h"
 #include "engine/store/store.h"
 
@@ -41,9 +43,12 @@ class TimerWorker {
   // before Start.
   void SetFiringThreads(int threads) { firing_threads_ = threads < 1 ? 1 : threads; }
 
-  // Optional background loop: RunOnce(limit) every `period_ms` of wall time
-  // (and at once again while a batch came back full) until Stop(). Tests
-  // call RunOnce directly and never need this.
+  // Optional background loop until Stop(): claims due timers every
+  // `period_ms` of wall time (at once again while a claim came back full)
+  // and hands them to the firing threads (a FiringPool), which fire them
+  // while the next claim is made. At most `limit` claimed timers wait or
+  // fire at once, so a claim is fired well within its lease. Stop() fires
+  // what was handed out, then returns. Tests call RunOnce directly.
   void Start(int64_t period_ms, int limit = 100);
   void Stop();
 
@@ -68,10 +73,16 @@ class TimerWorker {
   FiredObserver on_fired_;
   int firing_threads_ = 1;
 
-  // Fires `timers` in order; adds the applied firings to *fired. Stops at
+  // Reads the cases of `timers` at once (CaseRunner::Preload), then fires
+  // them in order; adds the applied firings to *fired. Stops at
   // (and returns) a store outage.
   Status FireAll(const std::vector<const store::TimerRow*>& timers, int* fired);
 
+  // The background loop's step: claims as many timers as `limit` leaves
+  // room for beside those still pending in pool_, and hands them over.
+  Result<int> ClaimIntoPool(int limit, int64_t period_ms);
+
+  std::unique_ptr<FiringPool> pool_;  // While Start()ed.
   PollingLoop loop_;  // Last member: stopped before the others go.
 };
 

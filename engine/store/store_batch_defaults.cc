@@ -1,5 +1,8 @@
 // ⑤ Default bodies of Store's group-commit and follow-up methods (store.h):
 // every backend overrides them; the defaults keep older wrappers compiling.
+// GetCases's default (GetCase per id) is what the memory store uses.
+#include <algorithm>
+
 #include "engine/store/store.h"
 
 namespace zgtflow::store {
@@ -8,6 +11,22 @@ std::vector<Status> Store::CommitSteps(const std::vector<StepCommit>& commits) {
   std::vector<Status> out;
   out.reserve(commits.size());
   for (const StepCommit& commit : commits) out.push_back(CommitStep(commit));
+  return out;
+}
+
+Result<std::vector<CaseRow>> Store::GetCases(const std::vector<std::string>& case_ids) {
+  std::vector<std::string> ids = case_ids;
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  std::vector<CaseRow> out;
+  for (const std::string& id : ids) {
+    Result<CaseRow> row = GetCase(id);
+    if (row.ok()) {
+      out.push_back(std::move(row).value());
+    } else if (row.status().code() != StatusCode::kNotFound) {
+      return row.status();
+    }
+  }
   return out;
 }
 

@@ -732,6 +732,25 @@ class PostgresStore : public Store {
     return *std::move(found);
   }
 
+  Result<std::vector<CaseRow>> GetCases(const std::vector<std::string>& case_ids) override {
+    std::vector<CaseRow> out;
+    if (case_ids.empty()) return out;
+    ArrayLiteral ids;
+    for (const std::string& id : case_ids) ids.Add(id);
+    Status s = Run("GetCases", [&](pqxx::connection& c) {
+      pqxx::nontransaction txn(c);
+      // COLLATE "C": byte order, as the other backends sort ids.
+      pqxx::result r = txn.exec_params(std::string("SELECT ") + kCaseColumns +
+                                           " FROM cases WHERE id = ANY($1::text[])"
+                                           " ORDER BY id COLLATE \"C\"",
+                                       ids.str());
+      out.clear();
+      for (const pqxx::row& row : r) out.push_back(DecodeCase(row));
+    });
+    if (!s.ok()) return s;
+    return out;
+  }
+
   Result<std::vector<CaseRow>> ListCases(const CaseFilter& f) override {
     std::vector<CaseRow> out;
     std::optional<int> limit;

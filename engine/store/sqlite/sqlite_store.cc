@@ -4,6 +4,7 @@
 // process's, and a busy file is reported at BEGIN, before anything is done.
 #include "engine/store/sqlite/sqlite_store.h"
 
+#include <algorithm>
 #include <chrono>
 #include <set>
 
@@ -634,6 +635,29 @@ Result<CaseRow> SqliteStore::GetCase(const std::string& case_id) {
   if (!rows.ok()) return rows.status();
   if (rows->empty()) return Status::NotFound("no case " + case_id);
   return rows->front();
+}
+
+Result<std::vector<CaseRow>> SqliteStore::GetCases(const std::vector<std::string>& case_ids) {
+  std::vector<std::string> ids = case_ids;
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  // Chunks keep each statement under SQLite's limit on bound parameters;
+  // the ids are sorted, so the chunks' rows come out in id order.
+  constexpr size_t kChunk = 500;
+  ReadLease lease(this);
+  std::vector<CaseRow> out;
+  for (size_t first = 0; first < ids.size(); first += kChunk) {
+    std::vector<std::variant<int64_t, std::string>> params;
+    std::string in;
+    for (size_t i = first; i < std::min(ids.size(), first + kChunk); ++i) {
+      params.emplace_back(ids[i]);
+      in += (in.empty() ? "?" : ", ?") + std::to_string(params.size());
+    }
+    auto rows = QueryCases(lease, "WHERE id IN (" + in + ") ORDER BY id", params);
+    if (!rows.ok()) return rows.status();
+    for (CaseRow& row : rows.value()) out.push_back(std::move(row));
+  }
+  return out;
 }
 
 namespace {

@@ -66,6 +66,7 @@ class SqliteStore : public Store {
 
   Status CommitStep(const StepCommit& commit) override;
   Result<CaseRow> GetCase(const std::string& case_id) override;
+  Result<std::vector<CaseRow>> GetCases(const std::vector<std::string>& case_ids) override;
   Result<std::vector<CaseRow>> ListCases(const CaseFilter& filter) override;
   Result<std::vector<CaseRow>> ListChildren(const std::string& case_id) override;
   Result<std::vector<HistoryRow>> GetHistory(const std::string& case_id) override;

@@ -1,11 +1,14 @@
-// TimerWorker with several firing threads: each due timer of many cases fires
-// exactly once, a case's timers still in due order, and the observer sees
-// every firing with its commit time.
+// TimerWorker with several firing threads, called once per claim (RunOnce)
+// and in the background (Start): each due timer of many cases fires exactly
+// once, a case's timers still in due order, and the observer sees every
+// firing with its commit time.
 #include <catch2/catch.hpp>
 
+#include <chrono>
 #include <map>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "engine/runtime/json_codec.h"
@@ -63,6 +66,45 @@ TEST_CASE("a timer worker firing on 4 threads fires every due timer once, in due
     }
     // The deadline (the state's last timer) comes last: due order kept.
     CHECK(timer_ids.size() == 3);
+  }
+}
+
+TEST_CASE("a timer worker in the background claims more while earlier timers fire, each once",
+          "[runtime]") {
+  testing::Runtime rt;
+  std::vector<std::string> ids;
+  for (int i = 0; i < 40; ++i) {
+    Result<CaseView> view = rt.runner.Create("rectification", "management_unit", "", kRectData);
+    REQUIRE(view.ok());
+    ids.push_back(view->row.id);
+  }
+  REQUIRE(rt.store->CountTimers().value() == 120);
+  std::mutex mutex;
+  int64_t observed = 0;
+  rt.timers.SetFiringThreads(4);
+  rt.timers.SetFiredObserver([&](const store::TimerRow&, int64_t) {
+    std::lock_guard<std::mutex> lock(mutex);
+    ++observed;
+  });
+  rt.clock.Set(testing::At("2026-05-02T09:00:00+08:00"));
+  // Claims of at most 16 timers beside the pending ones: 120 due timers
+  // take several claims made while earlier firings run.
+  rt.timers.Start(/*period_ms=*/5, /*limit=*/16);
+  for (int i = 0; i < 2000 && rt.store->CountTimers().value() > 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  rt.timers.Stop();
+  CHECK(rt.store->CountTimers().value() == 0);
+  CHECK(observed == 120);
+  CHECK(rt.timers.dropped() == 0);
+  CHECK(rt.timers.failed() == 0);
+  for (const std::string& id : ids) {
+    auto row = rt.store->GetCase(id);
+    REQUIRE(row.ok());
+    CHECK(row->state == "[\"penalty\"]");
+    // Start, two reminders, the deadline: each once, so in due order (a
+    // reminder after the deadline would have been refused and left out).
+    CHECK(rt.store->GetHistory(id).value().size() == 4);
   }
 }
 

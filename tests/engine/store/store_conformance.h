@@ -427,6 +427,32 @@ inline void SeedThreeCases(Store& store) {
   Commit(store, c);
 }
 
+inline void GetCasesReadsTheExistingCasesOnceEachInIdOrder(const StoreFactory& make) {
+  auto store = Fresh(make);
+  SeedThreeCases(*store);
+  Commit(*store, Next(Get(*store, "b"), 2500));
+  std::vector<CaseRow> rows =
+      Must(store->GetCases({"c", "missing", "b", "a", "c", "no'; DROP TABLE cases; --"}));
+  CHECK(Ids(rows) == std::vector<std::string>{"a", "b", "c"});
+  for (const CaseRow& row : rows) {
+    CaseRow one = Get(*store, row.id);
+    CHECK(row.revision == one.revision);
+    CHECK(row.state == one.state);
+    CHECK(row.parties == one.parties);
+    CHECK(row.snapshot == one.snapshot);
+    CHECK(row.last_hash == one.last_hash);
+    CHECK(row.next_due_ms == one.next_due_ms);
+  }
+  CHECK(rows[1].revision == 2);
+  CHECK(Must(store->GetCases({})).empty());
+  CHECK(Must(store->GetCases({"x", "y"})).empty());
+  // More ids than one SQLite statement binds: every case still comes back.
+  std::vector<std::string> many;
+  for (int i = 0; i < 1200; ++i) many.push_back("none-" + std::to_string(i));
+  many.push_back("c");
+  CHECK(Ids(Must(store->GetCases(many))) == std::vector<std::string>{"c"});
+}
+
 inline void ListsFilterByWorkflowStateAndParty(const StoreFactory& make) {
   auto store = Fresh(make);
   SeedThreeCases(*store);
@@ -1446,4 +1472,7 @@ inline void DeepPagesOfAFilteredListMatchTheWholeList(const StoreFactory& make) 
       CaseCountsGroupByWorkflowStateAndStatus)                                                     \
   ZGT_STORE_CONFORMANCE_CASE(backend, factory,                                                     \
       "deep pages of a filtered case list are the whole list's rows at that offset",               \
-      DeepPagesOfAFilteredListMatchTheWholeList)
+      DeepPagesOfAFilteredListMatchTheWholeList)                                                   \
+  ZGT_STORE_CONFORMANCE_CASE(backend, factory,                                                     \
+      "GetCases reads the existing cases among the ids, once each, in id order",                   \
+      GetCasesReadsTheExistingCasesOnceEachInIdOrder)
