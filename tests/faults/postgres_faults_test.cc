@@ -87,15 +87,16 @@ TEST_CASE("two serve nodes on one PostgreSQL fire each timer once and take over 
   // machine is slow the rest are due at once, which changes nothing below.
   UNSCOPED_INFO("burst created " << (burst_due - WallMs()) << " ms before it fell due");
   std::map<std::string, int64_t> held_until;  // Case id → claimed_until_ms at the kill.
-  // Claims seen before the burst falls due are phase 1's timers, fired within
-  // milliseconds; the burst's claim is hundreds of timers. One psql polls
-  // every millisecond until a claims them, then a is frozen at once: psql
-  // started per poll takes tens of milliseconds, long enough to miss it all.
-  while (WallMs() < burst_due) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  // One psql polls every millisecond, from before the burst falls due, until
+  // a holds claims on it (phase 1's timers, due long before, are not counted);
+  // then a is frozen at once. A psql started per poll takes tens of
+  // milliseconds: a node firing on 64 threads can claim and fire the whole
+  // burst in between.
   CHECK(server.Psql("two_nodes",
                     "SET statement_timeout = '60s'; DO $$ BEGIN LOOP EXIT WHEN EXISTS "
-                    "(SELECT 1 FROM timers WHERE claimed_by = 'a'); PERFORM pg_sleep(0.001); "
-                    "END LOOP; END $$"));
+                    "(SELECT 1 FROM timers WHERE claimed_by = 'a' AND due_at_ms >= " +
+                        std::to_string(burst_due - 1000) +
+                        "); PERFORM pg_sleep(0.001); END LOOP; END $$"));
   // Frozen, a holds exactly the claims read below until the kill. The pause
   // lets PostgreSQL finish statements a already sent; a transaction left open
   // is rolled back by the kill, its claim kept.
