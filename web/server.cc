@@ -2,6 +2,8 @@
 // routes, and runs cpp-httplib's accept loop.
 #include "web/server.h"
 
+#include <sys/socket.h>
+
 #include <chrono>
 #include <exception>
 #include <thread>
@@ -64,6 +66,19 @@ Server::Server(ServerOptions options, store::Store* store, runtime::DefinitionRe
   // A kept-alive idle connection holds a worker; a short timeout bounds how
   // long a graceful shutdown waits for idle clients.
   http_->set_keep_alive_timeout(1);
+  // httplib closes a kept-alive connection after 5 requests by default: a
+  // reconnect (and a listen-queue entry) every 5 pages. nginx keeps 100.
+  http_->set_keep_alive_max_count(100);
+  // Replaces httplib's default socket options, which set SO_REUSEPORT: with
+  // it a second `zgtflow serve` on a port in use binds too and silently gets
+  // half the connections (a forgotten old server keeps answering).
+  // SO_REUSEADDR still lets a restarted server bind while old connections
+  // linger in TIME_WAIT. The socket is kept for the backlog (see Bind).
+  http_->set_socket_options([this](int sock) {
+    int yes = 1;
+    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+    listen_socket_ = sock;
+  });
   // httplib writes the headers and the body separately: without TCP_NODELAY
   // Nagle's algorithm holds the body until the client's delayed ACK, ~40 ms
   // on every kept-alive response (bench/web_bench.sh measured it).
@@ -87,6 +102,14 @@ Status Server::Bind() {
     }
     port_ = options_.port;
   }
+  // httplib listens with a backlog of 5 (CPPHTTPLIB_LISTEN_BACKLOG, built
+  // into Debian's library). Connections arriving faster than the accept loop
+  // takes them overflow it; the kernel drops their handshake's last ACK and
+  // the client's first request then waits for TCP retransmissions (0.2, 0.4,
+  // 0.8, 1.6 s): the web benchmark's p99 on 50 connections. Linux applies a
+  // second listen() to a listening socket, so the queue becomes the
+  // system's maximum (net.core.somaxconn).
+  if (listen_socket_ >= 0) ::listen(listen_socket_, SOMAXCONN);
   return Status::Ok();
 }
 

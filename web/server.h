@@ -75,6 +75,7 @@ class Server {
   void Mount();
 
   ServerOptions options_;
+  int listen_socket_ = -1;  // The bound socket, for its backlog (set by httplib's callback).
   std::unique_ptr<runtime::SystemClock> own_clock_;
   std::unique_ptr<auth::Auth> auth_;
   std::unique_ptr<Metrics> metrics_;

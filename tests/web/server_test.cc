@@ -1,14 +1,22 @@
 // web::Server over real HTTP on 127.0.0.1 (a free port): /healthz, creating a
 // case and sending it events with a bearer token, and each error answer (400,
-// 404, 409, 422, 503). Auth, access by party and the other routes are in
-// api_test.cc.
+// 404, 409, 422, 503), and the listening socket (a port in use, the listen
+// queue). Auth, access by party and the other routes are in api_test.cc.
 #include <catch2/catch.hpp>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <httplib.h>
 
+#include <chrono>
 #include <memory>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -147,6 +155,55 @@ TEST_CASE("Stop ends Run, also when it comes before Run started", "[web]") {
   REQUIRE(server.Bind().ok());
   server.Stop();
   CHECK(server.Run().ok());  // Returns at once.
+}
+
+TEST_CASE("a second server cannot bind a port another server holds", "[web]") {
+  testing::Runtime rt;
+  ServerOptions options;
+  options.port = 0;
+  Server first(options, rt.store, &rt.registry, &rt.runner);
+  REQUIRE(first.Bind().ok());
+  options.port = first.port();
+  Server second(options, rt.store, &rt.registry, &rt.runner);
+  Status bound = second.Bind();
+  CHECK(bound.code() == StatusCode::kUnavailable);
+  CHECK(bound.message().find(std::to_string(first.port())) != std::string::npos);
+}
+
+TEST_CASE("a bound server queues 64 connections arriving at once, not 5", "[web]") {
+  testing::Runtime rt;
+  ServerOptions options;
+  options.port = 0;
+  Server server(options, rt.store, &rt.registry, &rt.runner);
+  REQUIRE(server.Bind().ok());
+  // Not Run yet: nothing accepts, so only the listen queue holds the
+  // connections. A handshake that overflows it is dropped and retried after
+  // a second, so within 0.8 s only queued connections complete.
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<uint16_t>(server.port()));
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  std::vector<pollfd> sockets;
+  for (int i = 0; i < 64; ++i) {
+    int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+    REQUIRE(fd >= 0);
+    ::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address));
+    sockets.push_back(pollfd{fd, POLLOUT, 0});
+  }
+  int connected = 0;
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(800);
+  while (connected < 64 && std::chrono::steady_clock::now() < deadline) {
+    ::poll(sockets.data(), sockets.size(), 50);
+    connected = 0;
+    for (pollfd& socket : sockets) {
+      int error = 0;
+      socklen_t length = sizeof(error);
+      getsockopt(socket.fd, SOL_SOCKET, SO_ERROR, &error, &length);
+      if ((socket.revents & POLLOUT) != 0 && error == 0) ++connected;
+    }
+  }
+  for (pollfd& socket : sockets) ::close(socket.fd);
+  CHECK(connected == 64);
 }
 
 TEST_CASE("ParseListen reads HOST:PORT and refuses anything else", "[web]") {
