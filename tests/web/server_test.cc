@@ -147,11 +147,17 @@ TEST_CASE("a body that is not a JSON object, or of the wrong shape, answers 400"
   CHECK(Body(res)["error"]["field"] == "expected_revision");
 }
 
+// A server of `rt` on 127.0.0.1:`port` (0 = any free port), not bound yet.
+std::unique_ptr<Server> ServerOn(testing::Runtime& rt, int port) {
+  ServerOptions options;
+  options.port = port;
+  return std::make_unique<Server>(options, rt.store, &rt.registry, &rt.runner);
+}
+
 TEST_CASE("Stop ends Run, also when it comes before Run started", "[web]") {
   testing::Runtime rt;
-  ServerOptions options;
-  options.port = 0;
-  Server server(options, rt.store, &rt.registry, &rt.runner);
+  std::unique_ptr<Server> bound = ServerOn(rt, 0);
+  Server& server = *bound;
   REQUIRE(server.Bind().ok());
   server.Stop();
   CHECK(server.Run().ok());  // Returns at once.
@@ -159,22 +165,17 @@ TEST_CASE("Stop ends Run, also when it comes before Run started", "[web]") {
 
 TEST_CASE("a second server cannot bind a port another server holds", "[web]") {
   testing::Runtime rt;
-  ServerOptions options;
-  options.port = 0;
-  Server first(options, rt.store, &rt.registry, &rt.runner);
-  REQUIRE(first.Bind().ok());
-  options.port = first.port();
-  Server second(options, rt.store, &rt.registry, &rt.runner);
-  Status bound = second.Bind();
+  std::unique_ptr<Server> first = ServerOn(rt, 0);
+  REQUIRE(first->Bind().ok());
+  Status bound = ServerOn(rt, first->port())->Bind();
   CHECK(bound.code() == StatusCode::kUnavailable);
-  CHECK(bound.message().find(std::to_string(first.port())) != std::string::npos);
+  CHECK(bound.message().find(std::to_string(first->port())) != std::string::npos);
 }
 
 TEST_CASE("a bound server queues 64 connections arriving at once, not 5", "[web]") {
   testing::Runtime rt;
-  ServerOptions options;
-  options.port = 0;
-  Server server(options, rt.store, &rt.registry, &rt.runner);
+  std::unique_ptr<Server> bound = ServerOn(rt, 0);
+  Server& server = *bound;
   REQUIRE(server.Bind().ok());
   // Not Run yet: nothing accepts, so only the listen queue holds the
   // connections. A handshake that overflows it is dropped and retried after

@@ -19,9 +19,8 @@ namespace {
 
 constexpr const char* kRectData = R"({"subject": "平台稳定性不达标"})";
 
-TEST_CASE("a timer worker firing on 4 threads fires every due timer once, in due order per case",
-          "[runtime]") {
-  testing::Runtime rt;
+// 40 rectification cases, each with two reminders and a deadline pending.
+std::vector<std::string> CreateRectifications(testing::Runtime& rt) {
   std::vector<std::string> ids;
   for (int i = 0; i < 40; ++i) {
     Result<CaseView> view = rt.runner.Create("rectification", "management_unit", "", kRectData);
@@ -29,7 +28,14 @@ TEST_CASE("a timer worker firing on 4 threads fires every due timer once, in due
     REQUIRE(view->accepted());
     ids.push_back(view->row.id);
   }
-  REQUIRE(rt.store->CountTimers().value() == 120);  // Two reminders and the deadline each.
+  REQUIRE(rt.store->CountTimers().value() == 120);
+  return ids;
+}
+
+TEST_CASE("a timer worker firing on 4 threads fires every due timer once, in due order per case",
+          "[runtime]") {
+  testing::Runtime rt;
+  std::vector<std::string> ids = CreateRectifications(rt);
 
   std::mutex mutex;
   std::vector<int64_t> seen_at;
@@ -72,13 +78,7 @@ TEST_CASE("a timer worker firing on 4 threads fires every due timer once, in due
 TEST_CASE("a timer worker in the background claims more while earlier timers fire, each once",
           "[runtime]") {
   testing::Runtime rt;
-  std::vector<std::string> ids;
-  for (int i = 0; i < 40; ++i) {
-    Result<CaseView> view = rt.runner.Create("rectification", "management_unit", "", kRectData);
-    REQUIRE(view.ok());
-    ids.push_back(view->row.id);
-  }
-  REQUIRE(rt.store->CountTimers().value() == 120);
+  std::vector<std::string> ids = CreateRectifications(rt);
   std::mutex mutex;
   int64_t observed = 0;
   rt.timers.SetFiringThreads(4);
