@@ -224,10 +224,7 @@ Status CaseRunner::Preload(const std::vector<std::string>& case_ids) {
     view.workflow = *workflow;
     view.state = std::move(state).value();
     // A step that committed meanwhile cached a newer view: keep that one.
-    std::lock_guard<std::mutex> lock(cache_mutex_);
-    if (cache_.count(view.row.id)) continue;
-    if (cache_.size() >= options_.case_cache) cache_.erase(cache_.begin());
-    cache_.emplace(view.row.id, std::move(view));
+    Cache(std::move(view), /*replace=*/false);
   }
   return Status::Ok();
 }
@@ -486,10 +483,20 @@ void CaseRunner::Remember(const CaseView& view) {
   kept.row = view.row;
   kept.state = view.state;
   kept.workflow = view.workflow;
+  Cache(std::move(kept), /*replace=*/true);
+}
+
+void CaseRunner::Cache(CaseView view, bool replace) {
+  const std::string id = view.row.id;
   std::lock_guard<std::mutex> lock(cache_mutex_);
+  auto found = cache_.find(id);
+  if (found != cache_.end()) {
+    if (replace) found->second = std::move(view);
+    return;
+  }
   // Full: make room by dropping an arbitrary entry (a miss only costs a read).
-  if (cache_.size() >= options_.case_cache && !cache_.count(view.row.id)) cache_.erase(cache_.begin());
-  cache_[view.row.id] = std::move(kept);
+  if (cache_.size() >= options_.case_cache) cache_.erase(cache_.begin());
+  cache_.emplace(id, std::move(view));
 }
 
 void CaseRunner::Forget(const std::string& case_id) {

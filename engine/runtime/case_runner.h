@@ -181,6 +181,9 @@ class CaseRunner {
   // The case cache (Options::case_cache): the view after the last step.
   std::optional<CaseView> Cached(const std::string& case_id);
   void Remember(const CaseView& view);
+  // Puts `view` (row, state and workflow only) in the cache, making room if
+  // full; an entry for its case is overwritten only when `replace`.
+  void Cache(CaseView view, bool replace);
   void Forget(const std::string& case_id);
 
   std::mutex cache_mutex_;
