@@ -141,6 +141,23 @@ TEST_CASE("the case page escapes hostile case data, parties and history text", "
   CHECK(html.find("value=\"csrf&quot;&lt;token&gt;\"") != std::string::npos);
 }
 
+TEST_CASE("a migration in the timeline reads as a move between two versions", "[web]") {
+  Fixture f("迁移", At("2026-03-02T09:00:00+08:00"));
+  store::HistoryRow entry;
+  entry.seq = 7;
+  entry.input = R"({"kind":"migrate","event":"review","actor_role":"",)"
+                R"("payload":{"from":"0123456789abcdef","to":"<b>fedcba9876543210","map":{}}})";
+  entry.effects = "[]";
+  std::string html = RenderTimelineEntry(*f.workflow, entry);
+  CHECK(html.find("迁移到新版本") != std::string::npos);
+  CHECK(html.find("<code>0123456789ab</code> → <code>&lt;b&gt;fedcba987</code>") != std::string::npos);
+  CHECK(html.find(">migrate<") == std::string::npos);
+  // A payload without the versions still renders, with "?" in their place.
+  entry.input = R"({"kind":"migrate","event":"review","payload":{"map":{}}})";
+  CHECK(RenderTimelineEntry(*f.workflow, entry).find("<code>?</code> → <code>?</code>") !=
+        std::string::npos);
+}
+
 TEST_CASE("a working-days deadline counts working days, skipping a holiday", "[web]") {
   calendar::Calendar cal = testing::ProjectCalendar();
   // Thursday 2026-04-30 09:00 + 5 working days: 5-1..5-5 is the Labour Day

@@ -250,6 +250,15 @@ std::string RenderTimelineEntry(const model::Workflow& w, const store::HistoryRo
     out += "<strong>外部调用失败</strong>";
   } else if (kind == "child-done") {
     out += "<strong>下级案件完成</strong> " + Escape(input.value("child_id", ""));
+  } else if (kind == "migrate") {
+    // core/migration.h: payload {from, to, map}, the versions' content hashes.
+    json payload = input.value("payload", json::object());
+    auto version = [&](const char* key) {
+      const json value = payload.is_object() ? payload.value(key, json()) : json();
+      return value.is_string() ? value.get<std::string>().substr(0, 12) : std::string("?");
+    };
+    out += "<strong>迁移到新版本</strong> <code>" + Escape(version("from")) + "</code> → <code>" +
+           Escape(version("to")) + "</code>";
   } else {
     out += "<strong>" + Escape(kind) + "</strong>";
   }
