@@ -11,12 +11,15 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <memory>
+#include <mutex>
 #include <pqxx/pqxx>
 #include <sstream>
 #include <string>
@@ -28,6 +31,7 @@
 #include "engine/runtime/case_runner.h"
 #include "engine/runtime/clock.h"
 #include "engine/runtime/commit_batcher.h"
+#include "engine/runtime/commit_pipeline.h"
 #include "engine/runtime/definition_registry.h"
 #include "engine/store/memory/memory_store.h"
 #include "engine/store/postgres/postgres_store.h"
@@ -61,6 +65,10 @@ struct Config {
   std::string name;
   int threads;         // Concurrent clients, each one input in flight.
   bool batcher;        // Commits through CommitBatcher (group commit).
+  // No client threads: `threads` chains of inputs kept in flight through
+  // CreateAsync/SubmitAsync and a CommitPipeline, each next input sent from
+  // the callback that acknowledges the one before.
+  bool pipelined = false;
 };
 
 struct Sample {
@@ -167,6 +175,107 @@ Sample Measure(Runtime& rt, const Config& config, double seconds, int run, int i
     sample.batch = static_cast<double>(batcher.commits()) / batcher.batches();
     sample.store_busy = batcher.commit_micros() / 1e6 / elapsed;
     sample.us_per_commit = static_cast<double>(batcher.commit_micros()) / batcher.commits();
+  }
+  sample.failures = failures.load();
+  return sample;
+}
+
+// The same cases as Measure, with `config.threads` inputs in flight and no
+// thread per input: each chain runs its cases' inputs one after another,
+// sending the next from the callback that acknowledges the one before.
+Sample MeasurePipelined(Runtime& rt, const Config& config, double seconds, int run,
+                        int in_flight) {
+  runtime::CommitPipeline::Options piping;
+  piping.max_in_flight = in_flight;
+  runtime::CommitPipeline pipeline(rt.store, piping);
+  runtime::CaseRunner::Options options;
+  options.pipeline = &pipeline;
+  runtime::CaseRunner runner(rt.store, &rt.registry, &rt.clock, rt.calendar, options);
+  std::atomic<bool> stop{false};
+  std::atomic<int64_t> transitions{0};
+  std::atomic<int64_t> commits{0};
+  std::atomic<int> failures{0};
+  std::mutex ended_mutex;
+  std::condition_variable ended;
+  int running = config.threads;  // Chains not ended yet; guarded by ended_mutex.
+
+  struct Chain {
+    int index = 0;
+    int64_t n = 0;      // Cases begun.
+    std::string id;     // The current case.
+    size_t next = 0;    // Its next event in kEvents.
+  };
+  std::vector<Chain> chains(config.threads);
+  auto fail = [&](const std::string& what) {
+    if (failures++ == 0) std::fprintf(stderr, "%s\n", what.c_str());
+  };
+  std::function<void(Chain*)> begin_case;
+  std::function<void(Chain*)> send_next;
+  begin_case = [&](Chain* chain) {
+    if (stop.load(std::memory_order_relaxed)) {
+      std::lock_guard<std::mutex> lock(ended_mutex);
+      if (--running == 0) ended.notify_all();
+      return;
+    }
+    chain->id = config.name + "-r" + std::to_string(run) + "-t" + std::to_string(chain->index) +
+                "-" + std::to_string(chain->n++);
+    chain->next = 0;
+    runner.CreateAsync("app_listing", "applicant", "", R"({"tests_passed": true})", {}, "",
+                       chain->id, [&, chain](Result<runtime::CaseView> created) {
+                         if (!created.ok() || !created->accepted()) {
+                           fail("create " + chain->id + ": " +
+                                (created.ok() ? created->rejection->message
+                                              : created.status().message()));
+                           return begin_case(chain);
+                         }
+                         commits.fetch_add(1, std::memory_order_relaxed);
+                         send_next(chain);
+                       });
+  };
+  send_next = [&](Chain* chain) {
+    const char* event = kEvents[chain->next];
+    runner.SubmitAsync(
+        chain->id, core::Input::Event(event, "applicant"),
+        [&, chain, event](Result<runtime::CaseView> view) {
+          if (!view.ok() || !view->accepted()) {
+            fail(chain->id + " " + event + ": " +
+                 (view.ok() ? view->rejection->message : view.status().message()));
+            return begin_case(chain);
+          }
+          transitions.fetch_add(1, std::memory_order_relaxed);
+          commits.fetch_add(1, std::memory_order_relaxed);
+          if (++chain->next < std::size(kEvents)) return send_next(chain);
+          if (view->row.state != "[\"listed\"]" ||
+              view->row.status != store::CaseStatus::kCompleted) {
+            fail(chain->id + " did not end listed");
+          }
+          begin_case(chain);
+        });
+  };
+
+  const auto start = SteadyClock::now();
+  const double cpu_start = ProcessCpuSeconds();
+  for (int t = 0; t < config.threads; ++t) {
+    chains[t].index = t;
+    begin_case(&chains[t]);
+  }
+  std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
+  stop = true;
+  {
+    // Each chain ends at its next case: the inputs in flight finish first.
+    std::unique_lock<std::mutex> lock(ended_mutex);
+    ended.wait(lock, [&] { return running == 0; });
+  }
+  const double elapsed = std::chrono::duration<double>(SteadyClock::now() - start).count();
+  const double cpu = ProcessCpuSeconds() - cpu_start;
+  Sample sample;
+  if (transitions.load() > 0) sample.cpu_us_per_transition = cpu * 1e6 / transitions.load();
+  sample.transitions_per_s = transitions.load() / elapsed;
+  sample.commits_per_s = commits.load() / elapsed;
+  if (pipeline.batches() > 0) {
+    sample.batch = static_cast<double>(pipeline.commits()) / pipeline.batches();
+    sample.store_busy = pipeline.commit_micros() / 1e6 / elapsed;
+    sample.us_per_commit = static_cast<double>(pipeline.commit_micros()) / pipeline.commits();
   }
   sample.failures = failures.load();
   return sample;
@@ -374,6 +483,7 @@ int Main(int argc, char** argv) {
       {"8-clients", 8, false},
       {"8-clients-batched", 8, true},
       {"64-in-flight-batched", 64, true},
+      {"64-in-flight-pipelined", 64, true, /*pipelined=*/true},
   };
   std::printf("# zgt_durable_bench %s: app-listing cases through CaseRunner, %.1f s x %d runs\n",
               options.backend.c_str(), options.seconds, options.runs);
@@ -385,7 +495,10 @@ int Main(int argc, char** argv) {
     std::vector<double> rates, commit_rates, batches, busy, us_per_commit, cpu, ceilings;
     int failures = 0;
     for (int run = 0; run < options.runs; ++run) {
-      Sample sample = Measure(rt, config, options.seconds, run, options.in_flight);
+      Sample sample =
+          config.pipelined
+              ? MeasurePipelined(rt, config, options.seconds, run, options.in_flight)
+              : Measure(rt, config, options.seconds, run, options.in_flight);
       rates.push_back(sample.transitions_per_s);
       commit_rates.push_back(sample.commits_per_s);
       batches.push_back(sample.batch);

@@ -229,23 +229,21 @@ Status CaseRunner::Preload(const std::vector<std::string>& case_ids) {
   return Status::Ok();
 }
 
-Result<CaseView> CaseRunner::CreateOne(std::shared_ptr<const model::Workflow> workflow,
-                                       core::Input input, const std::string& parties_json,
-                                       const std::string& parent_id, const std::string& case_id,
-                                       const std::string& follow_up_done,
-                                       std::vector<FollowUp>* follow_ups) {
+Status CaseRunner::PrepareCreate(std::shared_ptr<const model::Workflow> workflow,
+                                 core::Input input, const std::string& parties_json,
+                                 const std::string& parent_id, const std::string& case_id,
+                                 const std::string& follow_up_done, PendingStep* step) {
   const core::CaseState fresh = core::NewCaseState(workflow->version, workflow->fields.size());
   const int64_t now_ms = clock_->NowMs();
   Result<core::Input> answered = Answered(*workflow, fresh, std::move(input));
   if (!answered.ok()) return answered.status();
-  core::StepResult result =
+  step->result =
       core::Step(*workflow, fresh, *answered, core::StepClock{calendar::Instant{now_ms}, calendar_});
-  CaseView view;
-  view.workflow = workflow;
-  if (result.rejection) {
-    view.state = fresh;
-    view.rejection = std::move(result.rejection);
-    return view;
+  step->view.workflow = workflow;
+  if (step->result.rejection) {
+    step->view.state = fresh;
+    step->view.rejection = std::move(step->result.rejection);
+    return Status::Ok();
   }
   std::string id = case_id;
   if (id.empty()) {
@@ -253,37 +251,23 @@ Result<CaseView> CaseRunner::CreateOne(std::shared_ptr<const model::Workflow> wo
     if (!fresh_id.ok()) return fresh_id.status();
     id = *fresh_id;
   }
-  store::StepCommit commit;
-  Status status = BuildCommit(*workflow, fresh, result, *answered, now_ms, nullptr, id, parent_id,
-                              parties_json, "", &commit);
+  store::StepCommit& commit = step->commit;
+  Status status = BuildCommit(*workflow, fresh, step->result, *answered, now_ms, nullptr, id,
+                              parent_id, parties_json, "", &commit);
   commit.follow_up_done = follow_up_done;
-  std::vector<FollowUp> planned;
-  if (status.ok()) status = PlanFollowUps(commit.case_row, result.effects, now_ms, &planned, &commit);
-  if (status.ok()) status = CommitOne(commit);
   if (!status.ok()) return status;
-  view.row = std::move(commit.case_row);
-  view.row.last_hash = commit.history.hash;
-  view.state = std::move(result.next);
-  view.effects = std::move(result.effects);
-  Remember(view);
-  for (FollowUp& work : planned) follow_ups->push_back(std::move(work));
-  return view;
+  return PlanFollowUps(commit.case_row, step->result.effects, now_ms, &step->planned, &commit);
 }
 
-Result<CaseView> CaseRunner::SubmitOne(const std::string& case_id, core::Input input,
-                                       std::optional<int64_t> expected_revision,
-                                       const std::string& follow_up_done,
-                                       std::vector<FollowUp>* follow_ups) {
-  const int64_t now_ms = clock_->NowMs();
-  const int attempts = expected_revision ? 1 : std::max(1, options_.max_attempts);
-  Status last = Conflict("case " + case_id + " changed under every attempt");
-  bool use_cache = !expected_revision;
-  for (int attempt = 0; attempt < attempts; ++attempt) {
-    // The first attempt may start from the cache; a retry reads the store.
+Status CaseRunner::PrepareSubmit(const std::string& case_id, const core::Input& input,
+                                 std::optional<int64_t> expected_revision,
+                                 const std::string& follow_up_done, int64_t now_ms,
+                                 bool use_cache, PendingStep* step) {
+  for (;;) {
     std::optional<CaseView> cached;
-    if (attempt == 0 && use_cache) cached = Cached(case_id);
+    if (use_cache) cached = Cached(case_id);
     const bool from_cache = cached.has_value();
-    CaseView view;
+    CaseView& view = step->view;
     if (cached) {
       view = std::move(*cached);
     } else {
@@ -302,19 +286,18 @@ Result<CaseView> CaseRunner::SubmitOne(const std::string& case_id, core::Input i
     }
     Result<core::Input> answered = Answered(*view.workflow, view.state, input);
     if (!answered.ok()) return answered.status();
-    core::StepResult result = core::Step(*view.workflow, view.state, *answered,
-                                         core::StepClock{calendar::Instant{now_ms}, calendar_});
-    if (result.rejection) {
+    step->result = core::Step(*view.workflow, view.state, *answered,
+                              core::StepClock{calendar::Instant{now_ms}, calendar_});
+    if (step->result.rejection) {
       if (from_cache) {
         // Refused by a cached view another writer may have made stale (a
         // migration, another node): only the stored case may refuse.
         Forget(case_id);
         use_cache = false;
-        --attempt;
         continue;
       }
-      view.rejection = std::move(result.rejection);
-      return view;
+      view.rejection = std::move(step->result.rejection);
+      return Status::Ok();
     }
     // The chain's previous link is on the row (CaseRow::last_hash), read in
     // one piece with the revision: no history read. A row without it (none
@@ -324,20 +307,59 @@ Result<CaseView> CaseRunner::SubmitOne(const std::string& case_id, core::Input i
       Result<std::vector<store::HistoryRow>> history = store_->GetHistory(case_id);
       if (!history.ok()) return history.status();
       if (static_cast<int64_t>(history->size()) != view.row.revision) {
-        last = Conflict("case " + case_id + " changed while it was read");
-        continue;
+        return Conflict("case " + case_id + " changed while it was read");
       }
       if (!history->empty()) prev_hash = history->back().hash;
     }
-    store::StepCommit commit;
-    Status status = BuildCommit(*view.workflow, view.state, result, *answered, now_ms, &view.row,
-                                case_id, "", "", prev_hash, &commit);
+    store::StepCommit& commit = step->commit;
+    Status status = BuildCommit(*view.workflow, view.state, step->result, *answered, now_ms,
+                                &view.row, case_id, "", "", prev_hash, &commit);
     commit.follow_up_done = follow_up_done;
-    std::vector<FollowUp> planned;
-    if (status.ok()) {
-      status = PlanFollowUps(commit.case_row, result.effects, now_ms, &planned, &commit);
-    }
-    if (status.ok()) status = CommitOne(commit);
+    if (!status.ok()) return status;
+    return PlanFollowUps(commit.case_row, step->result.effects, now_ms, &step->planned, &commit);
+  }
+}
+
+CaseView CaseRunner::Committed(PendingStep& step, std::vector<FollowUp>* follow_ups) {
+  CaseView view = std::move(step.view);
+  view.row = std::move(step.commit.case_row);
+  view.row.last_hash = step.commit.history.hash;
+  view.state = std::move(step.result.next);
+  view.effects = std::move(step.result.effects);
+  Remember(view);
+  for (FollowUp& work : step.planned) follow_ups->push_back(std::move(work));
+  return view;
+}
+
+Result<CaseView> CaseRunner::CreateOne(std::shared_ptr<const model::Workflow> workflow,
+                                       core::Input input, const std::string& parties_json,
+                                       const std::string& parent_id, const std::string& case_id,
+                                       const std::string& follow_up_done,
+                                       std::vector<FollowUp>* follow_ups) {
+  PendingStep step;
+  Status status = PrepareCreate(std::move(workflow), std::move(input), parties_json, parent_id,
+                                case_id, follow_up_done, &step);
+  if (!status.ok()) return status;
+  if (step.view.rejection) return std::move(step.view);
+  status = CommitOne(step.commit);
+  if (!status.ok()) return status;
+  return Committed(step, follow_ups);
+}
+
+Result<CaseView> CaseRunner::SubmitOne(const std::string& case_id, core::Input input,
+                                       std::optional<int64_t> expected_revision,
+                                       const std::string& follow_up_done,
+                                       std::vector<FollowUp>* follow_ups) {
+  const int64_t now_ms = clock_->NowMs();
+  const int attempts = expected_revision ? 1 : std::max(1, options_.max_attempts);
+  Status last = Conflict("case " + case_id + " changed under every attempt");
+  for (int attempt = 0; attempt < attempts; ++attempt) {
+    // The first attempt may start from the cache; a retry reads the store.
+    PendingStep step;
+    Status status = PrepareSubmit(case_id, input, expected_revision, follow_up_done, now_ms,
+                                  attempt == 0 && !expected_revision, &step);
+    if (status.ok() && step.view.rejection) return std::move(step.view);
+    if (status.ok()) status = CommitOne(step.commit);
     if (status.code() == StatusCode::kConflict) {
       Forget(case_id);
       last = status;
@@ -347,15 +369,83 @@ Result<CaseView> CaseRunner::SubmitOne(const std::string& case_id, core::Input i
       Forget(case_id);
       return status;
     }
-    view.row = std::move(commit.case_row);
-    view.row.last_hash = commit.history.hash;
-    view.state = std::move(result.next);
-    view.effects = std::move(result.effects);
-    Remember(view);
-    for (FollowUp& work : planned) follow_ups->push_back(std::move(work));
-    return view;
+    return Committed(step, follow_ups);
   }
   return last;
+}
+
+void CaseRunner::CreateAsync(const std::string& workflow_id, const std::string& actor_role,
+                             const std::string& party, const std::string& data_json,
+                             const Parties& parties, const std::string& start_event,
+                             const std::string& case_id, Done done) {
+  Result<std::shared_ptr<const model::Workflow>> workflow = registry_->Newest(workflow_id);
+  if (!workflow.ok()) return done(workflow.status());
+  Result<model::Object> payload = ParseObject(data_json);
+  if (!payload.ok()) return done(payload.status());
+  core::Input input = core::Input::Start(actor_role, std::move(payload).value(), start_event);
+  input.actor_party = party;
+  auto step = std::make_shared<PendingStep>();
+  Status status = PrepareCreate(*workflow, std::move(input), PartiesJson(parties), "", case_id, "",
+                                step.get());
+  if (!status.ok()) return done(status);
+  if (step->view.rejection) return done(std::move(step->view));
+  CommitAsync(step, [this, step, done](Status committed) {
+    FinishAsync(step, std::move(committed), done);
+  });
+}
+
+void CaseRunner::SubmitAsync(const std::string& case_id, core::Input input, Done done) {
+  SubmitAttempt(case_id, std::move(input), clock_->NowMs(), 0, std::move(done));
+}
+
+void CaseRunner::SubmitAttempt(const std::string& case_id, core::Input input, int64_t now_ms,
+                               int attempt, Done done) {
+  const int attempts = std::max(1, options_.max_attempts);
+  auto step = std::make_shared<PendingStep>();
+  Status status = PrepareSubmit(case_id, input, std::nullopt, "", now_ms, attempt == 0, step.get());
+  for (++attempt; status.code() == StatusCode::kConflict && attempt < attempts; ++attempt) {
+    Forget(case_id);
+    *step = PendingStep();
+    status = PrepareSubmit(case_id, input, std::nullopt, "", now_ms, false, step.get());
+  }
+  if (!status.ok()) {
+    Forget(case_id);
+    return done(status);
+  }
+  if (step->view.rejection) return done(std::move(step->view));
+  CommitAsync(step, [this, step, case_id, input = std::move(input), now_ms, attempt, attempts,
+                     done](Status committed) mutable {
+    if (committed.code() == StatusCode::kConflict && attempt < attempts) {
+      Forget(case_id);
+      return SubmitAttempt(case_id, std::move(input), now_ms, attempt, std::move(done));
+    }
+    FinishAsync(step, std::move(committed), std::move(done));
+  });
+}
+
+void CaseRunner::FinishAsync(std::shared_ptr<PendingStep> step, Status committed, Done done) {
+  if (!committed.ok()) {
+    Forget(step->commit.case_row.id);
+    return done(committed);
+  }
+  std::vector<FollowUp> follow_ups;
+  CaseView view = Committed(*step, &follow_ups);
+  // Follow-ups are rare and each its own step: they run here, as Submit
+  // runs them, committing through the store or the batcher (not this
+  // pipeline, whose committer this thread may be).
+  if (options_.run_follow_ups) Drain(std::move(follow_ups), &view);
+  done(std::move(view));
+}
+
+void CaseRunner::CommitAsync(std::shared_ptr<PendingStep> step,
+                             std::function<void(Status)> done) {
+  if (options_.pipeline == nullptr) return done(CommitOne(step->commit));
+  options_.pipeline->Commit(std::move(step->commit),
+                            [step, done = std::move(done)](Status status,
+                                                           store::StepCommit commit) {
+                              step->commit = std::move(commit);
+                              done(std::move(status));
+                            });
 }
 
 Result<core::Input> CaseRunner::Answered(const model::Workflow& workflow,

@@ -48,6 +48,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <unordered_map>
@@ -62,9 +63,11 @@
 #include "engine/core/effect.h"
 #include "engine/core/input.h"
 #include "engine/core/rejection.h"
+#include "engine/core/step.h"
 #include "engine/model/workflow.h"
 #include "engine/runtime/clock.h"
 #include "engine/runtime/commit_batcher.h"
+#include "engine/runtime/commit_pipeline.h"
 #include "engine/runtime/definition_registry.h"
 #include "engine/store/store.h"
 
@@ -96,6 +99,10 @@ class CaseRunner {
     // Not null: every commit goes through this group-commit batcher (not
     // owned; outlives the runner), so concurrent calls share transactions.
     CommitBatcher* batcher = nullptr;
+    // Not null: CreateAsync and SubmitAsync commit through this pipeline
+    // (not owned; outlives the runner). Null: they commit as Create and
+    // Submit do and call back before they return.
+    CommitPipeline* pipeline = nullptr;
     // Cases kept decoded after their last step here, so that the next step
     // of one needs no read (0: none). A cached case another node changed
     // meanwhile fails its commit's revision check and is read again; a
@@ -122,6 +129,19 @@ class CaseRunner {
   // another revision is kConflict (nothing applied).
   Result<CaseView> Submit(const std::string& case_id, core::Input input,
                           std::optional<int64_t> expected_revision = std::nullopt);
+
+  // Create and Submit without waiting for the commit: `done` gets what
+  // Create or Submit would return, once the step is committed (or refused,
+  // or failed), on a committer thread of Options::pipeline — so it must not
+  // wait for another async call's callback. It may call CreateAsync or
+  // SubmitAsync again: that is how one thread keeps many inputs in flight.
+  // Only one input of a case at a time: a second one before the first's
+  // callback would step from the same revision and be retried on conflict.
+  using Done = std::function<void(Result<CaseView>)>;
+  void CreateAsync(const std::string& workflow_id, const std::string& actor_role,
+                   const std::string& party, const std::string& data_json, const Parties& parties,
+                   const std::string& start_event, const std::string& case_id, Done done);
+  void SubmitAsync(const std::string& case_id, core::Input input, Done done);
 
   // The stored case, decoded.
   Result<CaseView> Load(const std::string& case_id);
@@ -155,6 +175,38 @@ class CaseRunner {
     std::string workflow;                // kStartChild.
     std::string parent_id;               // kStartChild.
   };
+
+  // One step built and not yet committed: the case before it (with the
+  // rejection set when refused: then nothing else is filled), its result,
+  // its rows and the follow-ups it plans.
+  struct PendingStep {
+    CaseView view;
+    core::StepResult result;
+    store::StepCommit commit;
+    std::vector<FollowUp> planned;
+  };
+
+  // Step a new case / a stored case without committing. PrepareSubmit reads
+  // the case from the cache when `use_cache` (a refusal by a cached view is
+  // checked against the store); a kConflict it returns may be retried.
+  Status PrepareCreate(std::shared_ptr<const model::Workflow> workflow, core::Input input,
+                       const std::string& parties_json, const std::string& parent_id,
+                       const std::string& case_id, const std::string& follow_up_done,
+                       PendingStep* step);
+  Status PrepareSubmit(const std::string& case_id, const core::Input& input,
+                       std::optional<int64_t> expected_revision,
+                       const std::string& follow_up_done, int64_t now_ms, bool use_cache,
+                       PendingStep* step);
+  // The view after `step`'s commit succeeded: cached, its follow-ups queued.
+  CaseView Committed(PendingStep& step, std::vector<FollowUp>* follow_ups);
+  // What the async calls do once a step's commit is done.
+  void FinishAsync(std::shared_ptr<PendingStep> step, Status committed, Done done);
+  // SubmitAsync's attempt `attempt` (a conflict retries with the next).
+  void SubmitAttempt(const std::string& case_id, core::Input input, int64_t now_ms, int attempt,
+                     Done done);
+  // Commits `step`'s rows through Options::pipeline (and puts them back in
+  // `step`), or at once when there is none.
+  void CommitAsync(std::shared_ptr<PendingStep> step, std::function<void(Status)> done);
 
   Result<CaseView> CreateOne(std::shared_ptr<const model::Workflow> workflow, core::Input input,
                              const std::string& parties_json, const std::string& parent_id,
