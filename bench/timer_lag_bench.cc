@@ -30,6 +30,7 @@
 #include "engine/runtime/case_runner.h"
 #include "engine/runtime/clock.h"
 #include "engine/runtime/commit_batcher.h"
+#include "engine/runtime/commit_pipeline.h"
 #include "engine/runtime/definition_registry.h"
 #include "engine/runtime/timer_worker.h"
 #include "engine/store/postgres/postgres_store.h"
@@ -214,9 +215,15 @@ int Main(int argc, char** argv) {
     std::fprintf(stderr, "deploy: %s\n", s.message().c_str());
     return 1;
   }
+  // --batched runs what serve runs: the batcher for blocking steps, the
+  // pipeline for the timer firings.
   runtime::CommitBatcher batcher(db.get());
+  runtime::CommitPipeline pipeline(db.get());
   runtime::CaseRunner::Options runner_options;
-  if (options.batched) runner_options.batcher = &batcher;
+  if (options.batched) {
+    runner_options.batcher = &batcher;
+    runner_options.pipeline = &pipeline;
+  }
   runtime::CaseRunner runner(db.get(), &registry, &clock, nullptr, runner_options);
 
   std::mutex mutex;

@@ -31,6 +31,7 @@
 #include "dsl/compile.h"
 #include "engine/runtime/case_runner.h"
 #include "engine/runtime/commit_batcher.h"
+#include "engine/runtime/commit_pipeline.h"
 #include "engine/runtime/follow_up_worker.h"
 #include "engine/runtime/clock.h"
 #include "engine/runtime/definition_registry.h"
@@ -264,10 +265,13 @@ int RunServe(const ServeOptions& options) {
   if (!sync_now("start").ok()) return 1;
 
   // Group commit: steps of concurrent requests share one transaction (one
-  // WAL flush); each request is answered after its own commit.
+  // WAL flush); each request is answered after its own commit. Timer
+  // firings go through the pipeline: many in flight without a thread each.
   runtime::CommitBatcher batcher(&db);
+  runtime::CommitPipeline pipeline(&db);
   runtime::CaseRunner::Options runner_options;
   runner_options.batcher = &batcher;
+  runner_options.pipeline = &pipeline;
   runtime::CaseRunner runner(&db, &registry, &clock, calendar.ok() ? &calendar.value() : nullptr,
                              runner_options);
   const std::string node = options.node.empty() ? DefaultNodeName() : options.node;

@@ -143,6 +143,10 @@ class CaseRunner {
                    const std::string& start_event, const std::string& case_id, Done done);
   void SubmitAsync(const std::string& case_id, core::Input input, Done done);
 
+  // Whether CreateAsync/SubmitAsync go through a CommitPipeline (else they
+  // commit before they return).
+  bool pipelined() const { return options_.pipeline != nullptr; }
+
   // The stored case, decoded.
   Result<CaseView> Load(const std::string& case_id);
 

@@ -2,8 +2,11 @@
 #include "engine/runtime/timer_worker.h"
 
 #include <algorithm>
+#include <condition_variable>
 #include <functional>
+#include <mutex>
 #include <thread>
+#include <unordered_map>
 #include <utility>
 
 namespace zgtflow::runtime {
@@ -38,6 +41,56 @@ Status TimerWorker::FireAll(const std::vector<const store::TimerRow*>& timers, i
     if (on_fired_) on_fired_(*timer, clock_->NowMs());
   }
   return Status::Ok();
+}
+
+// One lane's chunk fired through the pipeline: its timers by case, in order,
+// and how many cases are still firing. Shared with the callbacks, which may
+// run a moment after the lane stopped waiting.
+struct TimerWorker::PipelinedChunk {
+  std::vector<std::vector<const store::TimerRow*>> by_case;
+  std::atomic<bool> outage{false};
+  std::mutex mutex;
+  std::condition_variable finished;
+  size_t firing = 0;  // Cases not done yet; guarded by mutex.
+};
+
+void TimerWorker::FireAllPipelined(const std::vector<const store::TimerRow*>& timers) {
+  std::vector<std::string> case_ids;
+  for (const store::TimerRow* timer : timers) case_ids.push_back(timer->case_id);
+  (void)runner_->Preload(case_ids);
+  auto chunk = std::make_shared<PipelinedChunk>();
+  std::unordered_map<std::string, size_t> group_of;
+  for (const store::TimerRow* timer : timers) {
+    auto [found, added] = group_of.emplace(timer->case_id, chunk->by_case.size());
+    if (added) chunk->by_case.emplace_back();
+    chunk->by_case[found->second].push_back(timer);
+  }
+  chunk->firing = chunk->by_case.size();
+  for (size_t group = 0; group < chunk->by_case.size(); ++group) FireNext(chunk, group, 0);
+  std::unique_lock<std::mutex> lock(chunk->mutex);
+  chunk->finished.wait(lock, [&] { return chunk->firing == 0; });
+}
+
+void TimerWorker::FireNext(std::shared_ptr<PipelinedChunk> chunk, size_t group, size_t index) {
+  const store::TimerRow* timer = chunk->by_case[group][index];
+  runner_->SubmitAsync(
+      timer->case_id, core::Input::TimerFired(timer->timer_id),
+      [this, chunk, group, index, timer](Result<CaseView> view) {
+        if (!view.ok()) {
+          // As FireAll: the claim lapses and is tried again after the lease.
+          ++failed_;
+          if (view.status().code() == StatusCode::kUnavailable) chunk->outage = true;
+        } else if (view->rejection) {
+          ++dropped_;
+        } else if (on_fired_) {
+          on_fired_(*timer, clock_->NowMs());
+        }
+        if (index + 1 < chunk->by_case[group].size() && !chunk->outage) {
+          return FireNext(chunk, group, index + 1);
+        }
+        std::lock_guard<std::mutex> lock(chunk->mutex);
+        if (--chunk->firing == 0) chunk->finished.notify_all();
+      });
 }
 
 Result<int> TimerWorker::RunOnce(int limit) {
@@ -101,6 +154,7 @@ void TimerWorker::Start(int64_t period_ms, int limit) {
       firing_threads_, kChunk, [this](const std::vector<store::TimerRow>& timers) {
         std::vector<const store::TimerRow*> order;
         for (const store::TimerRow& timer : timers) order.push_back(&timer);
+        if (runner_->pipelined()) return FireAllPipelined(order);
         int fired = 0;
         // A store outage ends the chunk: the rest are claimed again once
         // their lease runs out.

@@ -52,7 +52,7 @@ class TimerWorker {
   void Start(int64_t period_ms, int limit = 100);
   void Stop();
 
-  // Called after each applied firing (from the worker's thread) with the
+  // Called after each applied firing (from a firing or committer thread) with the
   // timer row and the clock's time once its step committed; for the timer
   // lag benchmark and metrics. Set before Start; empty = none.
   using FiredObserver = std::function<void(const store::TimerRow& timer, int64_t fired_at_ms)>;
@@ -77,6 +77,14 @@ class TimerWorker {
   // them in order; adds the applied firings to *fired. Stops at
   // (and returns) a store outage.
   Status FireAll(const std::vector<const store::TimerRow*>& timers, int* fired);
+
+  // FireAll through CaseRunner::SubmitAsync (a runner with a CommitPipeline):
+  // the first timer of every case in `timers` is in flight at once, each
+  // case's next one sent when the one before is committed; returns when all
+  // are done. A store outage ends each case's run at its next timer.
+  void FireAllPipelined(const std::vector<const store::TimerRow*>& timers);
+  struct PipelinedChunk;
+  void FireNext(std::shared_ptr<PipelinedChunk> chunk, size_t group, size_t index);
 
   // The background loop's step: claims as many timers as `limit` leaves
   // room for beside those still pending in pool_, and hands them over.

@@ -191,12 +191,16 @@ class PostgresServer {
   // half of one.
   std::string TemplateCluster() {
     std::string major = std::filesystem::path(bin_dir_).parent_path().filename().string();
-    std::string name =
-        "/tmp/zgtflow-pg-template-v2-" + major + "-uid" + std::to_string(getuid());
+    // Tests use 1 MB WAL segments (a smaller cluster to copy); a durable
+    // server (benchmarks) keeps the default 16 MB, whose segment switches
+    // do not add syncs under heavy writing.
+    std::string name = "/tmp/zgtflow-pg-template-v2-" + major + (durable_ ? "-seg16" : "") +
+                       "-uid" + std::to_string(getuid());
     if (std::filesystem::exists(name + "/PG_VERSION")) return name;
     std::string building = temp_dir_ + "/template";
     if (!RunAsServerUser(bin_dir_ + "/initdb -D " + Quote(building) +
-                         " -A trust -U postgres -E UTF8 --locale=C --no-sync --wal-segsize=1")) {
+                         " -A trust -U postgres -E UTF8 --locale=C --no-sync" +
+                         (durable_ ? "" : " --wal-segsize=1"))) {
       return "";
     }
     std::error_code ec;

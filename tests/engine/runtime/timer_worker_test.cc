@@ -11,6 +11,7 @@
 #include <thread>
 #include <vector>
 
+#include "engine/runtime/commit_pipeline.h"
 #include "engine/runtime/json_codec.h"
 #include "tests/engine/runtime/runtime_fixture.h"
 
@@ -75,29 +76,29 @@ TEST_CASE("a timer worker firing on 4 threads fires every due timer once, in due
   }
 }
 
-TEST_CASE("a timer worker in the background claims more while earlier timers fire, each once",
-          "[runtime]") {
-  testing::Runtime rt;
-  std::vector<std::string> ids = CreateRectifications(rt);
+// Runs `worker` in the background until the 120 timers of `ids` fired, and
+// checks each fired once and in due order.
+void FireInBackground(testing::Runtime& rt, TimerWorker& worker,
+                      const std::vector<std::string>& ids) {
   std::mutex mutex;
   int64_t observed = 0;
-  rt.timers.SetFiringThreads(4);
-  rt.timers.SetFiredObserver([&](const store::TimerRow&, int64_t) {
+  worker.SetFiringThreads(4);
+  worker.SetFiredObserver([&](const store::TimerRow&, int64_t) {
     std::lock_guard<std::mutex> lock(mutex);
     ++observed;
   });
   rt.clock.Set(testing::At("2026-05-02T09:00:00+08:00"));
   // Claims of at most 16 timers beside the pending ones: 120 due timers
   // take several claims made while earlier firings run.
-  rt.timers.Start(/*period_ms=*/5, /*limit=*/16);
+  worker.Start(/*period_ms=*/5, /*limit=*/16);
   for (int i = 0; i < 2000 && rt.store->CountTimers().value() > 0; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
-  rt.timers.Stop();
+  worker.Stop();
   CHECK(rt.store->CountTimers().value() == 0);
   CHECK(observed == 120);
-  CHECK(rt.timers.dropped() == 0);
-  CHECK(rt.timers.failed() == 0);
+  CHECK(worker.dropped() == 0);
+  CHECK(worker.failed() == 0);
   for (const std::string& id : ids) {
     auto row = rt.store->GetCase(id);
     REQUIRE(row.ok());
@@ -106,6 +107,29 @@ TEST_CASE("a timer worker in the background claims more while earlier timers fir
     // reminder after the deadline would have been refused and left out).
     CHECK(rt.store->GetHistory(id).value().size() == 4);
   }
+}
+
+TEST_CASE("a timer worker in the background claims more while earlier timers fire, each once",
+          "[runtime]") {
+  testing::Runtime rt;
+  std::vector<std::string> ids = CreateRectifications(rt);
+  FireInBackground(rt, rt.timers, ids);
+}
+
+TEST_CASE("a background timer worker firing through a commit pipeline fires each timer once, "
+          "in due order",
+          "[runtime]") {
+  testing::Runtime rt;
+  std::vector<std::string> ids = CreateRectifications(rt);
+  CommitPipeline pipeline(rt.store);
+  CaseRunner::Options options;
+  options.pipeline = &pipeline;
+  CaseRunner runner(rt.store, &rt.registry, &rt.clock, &rt.calendar, options);
+  TimerWorker worker(rt.store, &runner, &rt.clock, "node-p", 60000);
+  FireInBackground(rt, worker, ids);
+  // The firings went through the pipeline, many to a batch.
+  CHECK(pipeline.commits() == 120);
+  CHECK(pipeline.batches() < pipeline.commits());
 }
 
 }  // namespace
