@@ -7,7 +7,9 @@
 #include <chrono>
 #include <set>
 #include <thread>
+#include <vector>
 
+#include "engine/store/postgres/batch_statement_sql.h"
 #include "engine/store/postgres/migrations.h"
 #include "tests/engine/store/store_conformance.h"
 #include "tests/support/postgres_server.h"
@@ -90,6 +92,45 @@ void CreateCaseWithTimers(Store& store, const std::string& id, int timers) {
 }  // namespace
 
 ZGT_STORE_CONFORMANCE("postgres", MakeFreshPostgresStore)
+
+TEST_CASE("postgres: the batch statement of every combination of parts prepares, its parameters "
+          "numbered without a gap",
+          "[store]") {
+  using zgtflow::store::postgres::BatchParts;
+  const std::string url = FreshDatabase("batch_parts");
+  MustOpen(url);  // Creates the tables.
+  std::set<std::string> names;
+  for (int mask = 0; mask < 32; ++mask) {
+    BatchParts parts;
+    parts.follow_up_done = mask & 1;
+    parts.timer_deletes = mask & 2;
+    parts.timer_adds = mask & 4;
+    parts.outbox = mask & 8;
+    parts.follow_up_adds = mask & 16;
+    names.insert(parts.StatementName());
+    const std::string sql = zgtflow::store::postgres::BatchStatementSql(parts);
+    // Numbered in the order the statement first uses them, the order the
+    // store passes the columns in.
+    std::set<int> numbers;
+    std::vector<int> first_uses;
+    for (size_t at = sql.find('$'); at != std::string::npos; at = sql.find('$', at + 1)) {
+      const int number = std::stoi(sql.substr(at + 1));
+      if (numbers.insert(number).second) first_uses.push_back(number);
+    }
+    for (size_t i = 0; i < first_uses.size(); ++i) CHECK(first_uses[i] == static_cast<int>(i) + 1);
+    const int expected = 23 + (parts.timer_deletes ? 2 : 0) + (parts.timer_adds ? 4 : 0) +
+                         (parts.outbox ? 8 : 0) + (parts.follow_up_adds ? 7 : 0);
+    INFO(parts.StatementName() << ": " << sql);
+    CHECK(static_cast<int>(numbers.size()) == expected);
+    CHECK(*numbers.rbegin() == expected);
+    CHECK((sql.find("fu_locked") != std::string::npos) == parts.follow_up_done);
+    CHECK((sql.find("INSERT INTO outbox") != std::string::npos) == parts.outbox);
+    CHECK((sql.find("INSERT INTO timers") != std::string::npos) == parts.timer_adds);
+    // The server parses it and types every parameter.
+    CHECK(Server().Psql("batch_parts", "PREPARE s AS " + sql).has_value());
+  }
+  CHECK(names.size() == 32);  // A prepared statement per combination.
+}
 
 TEST_CASE("postgres: two nodes claiming timers at once never claim the same timer", "[store]") {
   std::string url = FreshDatabase("two_nodes_claim");
