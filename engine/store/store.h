@@ -82,6 +82,8 @@ class Store {
   // many round trips: the timer worker reads a claim's cases with it.
   // Not pure (see "group commit" below): the default calls GetCase per id.
   virtual Result<std::vector<CaseRow>> GetCases(const std::vector<std::string>& case_ids);
+  // `case_ids` sorted, each once: the ids GetCases reads, in its order.
+  static std::vector<std::string> SortedDistinct(std::vector<std::string> case_ids);
   // Cases whose parent_id is `case_id`, ordered by created_at, then id.
   virtual Result<std::vector<CaseRow>> ListChildren(const std::string& case_id) = 0;
   // The case's history in seq order (empty for an unknown case).

@@ -14,12 +14,15 @@ std::vector<Status> Store::CommitSteps(const std::vector<StepCommit>& commits) {
   return out;
 }
 
+std::vector<std::string> Store::SortedDistinct(std::vector<std::string> case_ids) {
+  std::sort(case_ids.begin(), case_ids.end());
+  case_ids.erase(std::unique(case_ids.begin(), case_ids.end()), case_ids.end());
+  return case_ids;
+}
+
 Result<std::vector<CaseRow>> Store::GetCases(const std::vector<std::string>& case_ids) {
-  std::vector<std::string> ids = case_ids;
-  std::sort(ids.begin(), ids.end());
-  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
   std::vector<CaseRow> out;
-  for (const std::string& id : ids) {
+  for (const std::string& id : SortedDistinct(case_ids)) {
     Result<CaseRow> row = GetCase(id);
     if (row.ok()) {
       out.push_back(std::move(row).value());

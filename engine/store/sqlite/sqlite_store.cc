@@ -638,9 +638,7 @@ Result<CaseRow> SqliteStore::GetCase(const std::string& case_id) {
 }
 
 Result<std::vector<CaseRow>> SqliteStore::GetCases(const std::vector<std::string>& case_ids) {
-  std::vector<std::string> ids = case_ids;
-  std::sort(ids.begin(), ids.end());
-  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  const std::vector<std::string> ids = SortedDistinct(case_ids);
   // Chunks keep each statement under SQLite's limit on bound parameters;
   // the ids are sorted, so the chunks' rows come out in id order.
   constexpr size_t kChunk = 500;
