@@ -3,6 +3,8 @@
 #include "engine/store/postgres/postgres_store.h"
 
 #include <algorithm>
+#include <cerrno>
+#include <cstdlib>
 #include <exception>
 #include <functional>
 #include <map>
@@ -27,13 +29,30 @@ namespace {
 
 using postgres::ArrayLiteral;
 
-// Calls on the server at once (ConnectionSlots): twice the cores, at least
-// 4 (the group commit's batches in flight). On the 2-core machine of
-// docs/performance.md, 4 busy connections served 1.6x the case pages of one
-// connection per request (50) and fired timers 1.4x as fast. Each slot's
-// connection stays open for the next call.
-size_t ConnectionSlotCount() {
-  return std::max<size_t>(4, 2 * static_cast<size_t>(std::thread::hardware_concurrency()));
+// Calls on the server at once (ConnectionSlots): ZGT_PG_CONNECTIONS when set
+// (a node with many cores beside a small server may want fewer), otherwise
+// twice the cores, at least 4 (the group commit's batches in flight). On the
+// 2-core machine of docs/performance.md, 4 busy connections served 1.6x the
+// case pages of one connection per request (50) and fired timers 1.4x as
+// fast. Each slot's connection stays open for the next call.
+constexpr const char* kConnectionsVariable = "ZGT_PG_CONNECTIONS";
+constexpr long kMaxConnections = 1000;
+
+Result<size_t> ConnectionSlotCount() {
+  const char* set = std::getenv(kConnectionsVariable);
+  if (set == nullptr || *set == '\0') {
+    return std::max<size_t>(4, 2 * static_cast<size_t>(std::thread::hardware_concurrency()));
+  }
+  char* end = nullptr;
+  errno = 0;
+  const long count = std::strtol(set, &end, 10);
+  if (errno != 0 || *end != '\0' || count < 1 || count > kMaxConnections) {
+    return Status::InvalidArgument(std::string(kConnectionsVariable) + " is \"" + set +
+                                       "\": give a number of connections from 1 to " +
+                                       std::to_string(kMaxConnections),
+                                   kConnectionsVariable);
+  }
+  return static_cast<size_t>(count);
 }
 
 std::optional<int64_t> OptionalInt(const pqxx::field& field) {
@@ -204,8 +223,9 @@ Status StatusFromException(const char* what_call, bool* broken) {
 
 class PostgresStore : public Store {
  public:
-  explicit PostgresStore(std::string url)
-      : url_(std::move(url)), slot_count_(ConnectionSlotCount()), slots_(slot_count_) {}
+  // At most `slot_count` calls on the server at once, each on its own connection.
+  PostgresStore(std::string url, size_t slot_count)
+      : url_(std::move(url)), slot_count_(slot_count), slots_(slot_count_) {}
 
   // Opens the first connection and applies migrations on it.
   Status Open() {
@@ -1224,7 +1244,9 @@ class PostgresStore : public Store {
 }  // namespace
 
 Result<std::unique_ptr<Store>> OpenPostgresStore(const std::string& url) {
-  auto store = std::make_unique<PostgresStore>(url);
+  Result<size_t> slots = ConnectionSlotCount();
+  if (!slots.ok()) return slots.status();
+  auto store = std::make_unique<PostgresStore>(url, *slots);
   Status s = store->Open();
   if (!s.ok()) return s;
   return std::unique_ptr<Store>(std::move(store));

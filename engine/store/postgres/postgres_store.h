@@ -21,7 +21,9 @@ namespace zgtflow::store {
 // connection for its whole transaction, so the store is safe to call from
 // several threads. A broken connection is dropped and re-opened on the next
 // call: the failing call returns kUnavailable, later calls work again once the
-// server is back (no process restart needed).
+// server is back (no process restart needed). At most ZGT_PG_CONNECTIONS calls
+// (environment; default twice the cores, at least 4) run on the server at
+// once; a value that is not a number from 1 to 1000 is kInvalidArgument.
 Result<std::unique_ptr<Store>> OpenPostgresStore(const std::string& url);
 
 }  // namespace zgtflow::store

@@ -374,3 +374,45 @@ TEST_CASE("postgres: steps committed while the server restarts fail only as unav
     }
   }
 }
+
+TEST_CASE("postgres: ZGT_PG_CONNECTIONS bounds the connections a store opens; a bad value is refused",
+          "[store]") {
+  const std::string url = FreshDatabase("slots");
+  ::setenv("ZGT_PG_CONNECTIONS", "2", 1);
+  auto opened = OpenPostgresStore(url);
+  ::unsetenv("ZGT_PG_CONNECTIONS");
+  REQUIRE(opened.ok());
+  std::unique_ptr<Store> store = std::move(opened).value();
+  // 8 threads reading at once: 2 connections serve them, and stay open.
+  std::vector<std::thread> readers;
+  std::atomic<int> answered{0};
+  for (int t = 0; t < 8; ++t) {
+    readers.emplace_back([&] {
+      for (int i = 0; i < 20; ++i) {
+        if (store->ListCaseIds().ok()) ++answered;
+      }
+    });
+  }
+  for (std::thread& reader : readers) reader.join();
+  CHECK(answered == 160);
+  // (Polled: a backend leaves pg_stat_activity a moment after its client.)
+  int open_connections = -1;
+  for (int i = 0; i < 40 && open_connections != 2; ++i) {
+    if (i > 0) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    auto counted = Server().Psql(
+        "postgres", "SELECT count(*) FROM pg_stat_activity WHERE datname = 'slots'");
+    REQUIRE(counted.has_value());
+    open_connections = std::stoi(*counted);
+  }
+  CHECK(open_connections == 2);
+
+  for (const char* bad : {"0", "-3", "lots", "4x", "100000"}) {
+    ::setenv("ZGT_PG_CONNECTIONS", bad, 1);
+    auto refused = OpenPostgresStore(url);
+    ::unsetenv("ZGT_PG_CONNECTIONS");
+    INFO(bad);
+    REQUIRE_FALSE(refused.ok());
+    CHECK(refused.status().code() == StatusCode::kInvalidArgument);
+    CHECK(refused.status().message().find("ZGT_PG_CONNECTIONS") != std::string::npos);
+  }
+}
