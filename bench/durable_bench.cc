@@ -109,6 +109,22 @@ double ProcessCpuSeconds() {
          (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
 }
 
+// A measurement's figures from its totals; `batches` 0 = no group commit.
+Sample Summarize(int64_t transitions, int64_t commits, int failures, double elapsed, double cpu,
+                 int64_t batches, int64_t batched_commits, int64_t commit_micros) {
+  Sample sample;
+  if (transitions > 0) sample.cpu_us_per_transition = cpu * 1e6 / transitions;
+  sample.transitions_per_s = transitions / elapsed;
+  sample.commits_per_s = commits / elapsed;
+  if (batches > 0) {
+    sample.batch = static_cast<double>(batched_commits) / batches;
+    sample.store_busy = commit_micros / 1e6 / elapsed;
+    sample.us_per_commit = static_cast<double>(commit_micros) / batched_commits;
+  }
+  sample.failures = failures;
+  return sample;
+}
+
 const char* const kEvents[] = {"submit", "review", "reject", "submit", "review", "approve", "list"};
 
 // Each client runs whole cases (create + 7 events, checked at the end) until
@@ -169,17 +185,9 @@ Sample Measure(Runtime& rt, const Config& config, double seconds, int run, int i
   for (auto& thread : threads) thread.join();
   const double elapsed = std::chrono::duration<double>(SteadyClock::now() - start).count();
   const double cpu = ProcessCpuSeconds() - cpu_start;
-  Sample sample;
-  if (transitions.load() > 0) sample.cpu_us_per_transition = cpu * 1e6 / transitions.load();
-  sample.transitions_per_s = transitions.load() / elapsed;
-  sample.commits_per_s = commits.load() / elapsed;
-  if (config.batcher && batcher.batches() > 0) {
-    sample.batch = static_cast<double>(batcher.commits()) / batcher.batches();
-    sample.store_busy = batcher.commit_micros() / 1e6 / elapsed;
-    sample.us_per_commit = static_cast<double>(batcher.commit_micros()) / batcher.commits();
-  }
-  sample.failures = failures.load();
-  return sample;
+  if (!config.batcher) return Summarize(transitions, commits, failures, elapsed, cpu, 0, 0, 0);
+  return Summarize(transitions, commits, failures, elapsed, cpu, batcher.batches(),
+                   batcher.commits(), batcher.commit_micros());
 }
 
 // The same cases as Measure, with `config.threads` inputs in flight and no
@@ -187,12 +195,16 @@ Sample Measure(Runtime& rt, const Config& config, double seconds, int run, int i
 // sending the next from the callback that acknowledges the one before.
 Sample MeasurePipelined(Runtime& rt, const Config& config, double seconds, int run,
                         int in_flight) {
-  runtime::CommitPipeline::Options piping;
-  piping.max_in_flight = in_flight;
-  runtime::CommitPipeline pipeline(rt.store, piping);
-  runtime::CaseRunner::Options options;
-  options.pipeline = &pipeline;
-  runtime::CaseRunner runner(rt.store, &rt.registry, &rt.clock, rt.calendar, options);
+  struct Chain {
+    int index = 0;
+    int64_t n = 0;      // Cases begun.
+    std::string id;     // The current case.
+    size_t next = 0;    // Its next event in kEvents.
+  };
+  // The chains' state first: the pipeline's committers, which may still be
+  // returning from the last callback, stop before it goes.
+  std::function<void(Chain*)> begin_case;
+  std::function<void(Chain*)> send_next;
   std::atomic<bool> stop{false};
   std::atomic<int64_t> transitions{0};
   std::atomic<int64_t> commits{0};
@@ -200,19 +212,16 @@ Sample MeasurePipelined(Runtime& rt, const Config& config, double seconds, int r
   std::mutex ended_mutex;
   std::condition_variable ended;
   int running = config.threads;  // Chains not ended yet; guarded by ended_mutex.
-
-  struct Chain {
-    int index = 0;
-    int64_t n = 0;      // Cases begun.
-    std::string id;     // The current case.
-    size_t next = 0;    // Its next event in kEvents.
-  };
   std::vector<Chain> chains(config.threads);
   auto fail = [&](const std::string& what) {
     if (failures++ == 0) std::fprintf(stderr, "%s\n", what.c_str());
   };
-  std::function<void(Chain*)> begin_case;
-  std::function<void(Chain*)> send_next;
+  runtime::CommitPipeline::Options piping;
+  piping.max_in_flight = in_flight;
+  runtime::CommitPipeline pipeline(rt.store, piping);
+  runtime::CaseRunner::Options options;
+  options.pipeline = &pipeline;
+  runtime::CaseRunner runner(rt.store, &rt.registry, &rt.clock, rt.calendar, options);
   begin_case = [&](Chain* chain) {
     if (stop.load(std::memory_order_relaxed)) {
       std::lock_guard<std::mutex> lock(ended_mutex);
@@ -270,17 +279,8 @@ Sample MeasurePipelined(Runtime& rt, const Config& config, double seconds, int r
   }
   const double elapsed = std::chrono::duration<double>(SteadyClock::now() - start).count();
   const double cpu = ProcessCpuSeconds() - cpu_start;
-  Sample sample;
-  if (transitions.load() > 0) sample.cpu_us_per_transition = cpu * 1e6 / transitions.load();
-  sample.transitions_per_s = transitions.load() / elapsed;
-  sample.commits_per_s = commits.load() / elapsed;
-  if (pipeline.batches() > 0) {
-    sample.batch = static_cast<double>(pipeline.commits()) / pipeline.batches();
-    sample.store_busy = pipeline.commit_micros() / 1e6 / elapsed;
-    sample.us_per_commit = static_cast<double>(pipeline.commit_micros()) / pipeline.commits();
-  }
-  sample.failures = failures.load();
-  return sample;
+  return Summarize(transitions, commits, failures, elapsed, cpu, pipeline.batches(),
+                   pipeline.commits(), pipeline.commit_micros());
 }
 
 // ---- the ceiling: BEGIN; UPDATE one row; INSERT one row; COMMIT ----

@@ -22,12 +22,21 @@ namespace {
 
 constexpr const char* kRectData = R"({"subject": "平台稳定性不达标", "findings": "月度宕机 3 次"})";
 
-// A runner over `rt`'s store committing async calls through `pipeline`.
-CaseRunner PipelinedRunner(testing::Runtime& rt, CommitPipeline* pipeline) {
-  CaseRunner::Options options;
-  options.pipeline = pipeline;
-  return CaseRunner(rt.store, &rt.registry, &rt.clock, &rt.calendar, options);
-}
+// A runtime whose second runner commits async calls through its own
+// pipeline (over `store`, or the runtime's memory store).
+struct Pipelined {
+  explicit Pipelined(store::Store* store = nullptr)
+      : rt(store), pipeline(rt.store), runner(rt.store, &rt.registry, &rt.clock, &rt.calendar,
+                                              Options(&pipeline)) {}
+  static CaseRunner::Options Options(CommitPipeline* pipeline) {
+    CaseRunner::Options options;
+    options.pipeline = pipeline;
+    return options;
+  }
+  testing::Runtime rt;
+  CommitPipeline pipeline;
+  CaseRunner runner;
+};
 
 Result<CaseView> CreateAndWait(CaseRunner& runner, const std::string& workflow,
                                const std::string& role, const std::string& data) {
@@ -45,9 +54,8 @@ Result<CaseView> SubmitAndWait(CaseRunner& runner, const std::string& id, core::
 }
 
 TEST_CASE("CreateAsync and SubmitAsync store what Create and Submit store", "[runtime]") {
-  testing::Runtime rt;
-  CommitPipeline pipeline(rt.store);
-  CaseRunner runner = PipelinedRunner(rt, &pipeline);
+  Pipelined p;
+  auto& [rt, pipeline, runner] = p;
   Result<CaseView> created = CreateAndWait(runner, "rectification", "management_unit", kRectData);
   REQUIRE(created.ok());
   REQUIRE(created->accepted());
@@ -73,9 +81,8 @@ TEST_CASE("CreateAsync and SubmitAsync store what Create and Submit store", "[ru
 
 TEST_CASE("a refused async input comes back with its rejection and stores nothing",
           "[runtime]") {
-  testing::Runtime rt;
-  CommitPipeline pipeline(rt.store);
-  CaseRunner runner = PipelinedRunner(rt, &pipeline);
+  Pipelined p;
+  auto& [rt, pipeline, runner] = p;
   Result<CaseView> created = CreateAndWait(runner, "rectification", "management_unit", kRectData);
   REQUIRE(created.ok());
   // Only the management unit accepts a rectification.
@@ -119,9 +126,8 @@ class ConflictingStore : public store::MemoryStore {
 
 TEST_CASE("an async commit refused as a conflict is stepped again and retried", "[runtime]") {
   ConflictingStore flaky(2);
-  testing::Runtime rt(&flaky);
-  CommitPipeline pipeline(rt.store);
-  CaseRunner runner = PipelinedRunner(rt, &pipeline);
+  Pipelined p(&flaky);
+  auto& [rt, pipeline, runner] = p;
   Result<CaseView> created = CreateAndWait(runner, "rectification", "management_unit", kRectData);
   REQUIRE(created.ok());
   Result<CaseView> submitted =
@@ -132,9 +138,8 @@ TEST_CASE("an async commit refused as a conflict is stepped again and retried", 
   CHECK(flaky.commits_seen == 4);  // The create, two conflicts, the success.
 
   ConflictingStore always(1000);
-  testing::Runtime busy(&always);
-  CommitPipeline busy_pipeline(busy.store);
-  CaseRunner busy_runner = PipelinedRunner(busy, &busy_pipeline);
+  Pipelined q(&always);
+  auto& [busy, busy_pipeline, busy_runner] = q;
   Result<CaseView> other = CreateAndWait(busy_runner, "rectification", "management_unit", kRectData);
   REQUIRE(other.ok());
   Result<CaseView> gave_up =
@@ -145,9 +150,8 @@ TEST_CASE("an async commit refused as a conflict is stepped again and retried", 
 
 TEST_CASE("an async step's follow-ups run before its callback: a failed assessment's child",
           "[runtime]") {
-  testing::Runtime rt;
-  CommitPipeline pipeline(rt.store);
-  CaseRunner runner = PipelinedRunner(rt, &pipeline);
+  Pipelined p;
+  auto& [rt, pipeline, runner] = p;
   Result<CaseView> assessment =
       CreateAndWait(runner, "annual_assessment", "management_unit", R"({"year": 2025})");
   REQUIRE(assessment.ok());
@@ -172,16 +176,18 @@ TEST_CASE("chains of async inputs on SQLite store every step once", "[runtime]")
   testing::TempDir dir;
   auto opened = store::OpenStore("sqlite:" + dir.File("zgtflow.db"));
   REQUIRE(opened.ok());
-  testing::Runtime rt(opened.value().get());
   constexpr int kChains = 16;
   constexpr int kCases = 4;
   std::atomic<int> failures{0};
   std::atomic<int> ended{0};
   std::vector<std::string> ids(kChains * kCases);
+  // Declared before the pipeline, so that its committers (which may still be
+  // returning from the last callback) stop before these go.
+  std::function<void(int, int)> run_case;
+  Pipelined p(opened.value().get());
+  auto& [rt, pipeline, runner] = p;
   {
-    CommitPipeline pipeline(rt.store);
-    CaseRunner runner = PipelinedRunner(rt, &pipeline);
-    std::function<void(int, int)> run_case = [&](int chain, int n) {
+    run_case = [&](int chain, int n) {
       if (n == kCases) {
         ++ended;
         return;

@@ -13,53 +13,29 @@
 #include "engine/store/open/open_store.h"
 #include "tests/cli/run_binary.h"
 #include "tests/engine/runtime/runtime_fixture.h"
+#include "tests/engine/runtime/slow_store.h"
 
 namespace zgtflow::runtime {
 namespace {
 
-// A MemoryStore whose batches take 30 ms, so that commits arriving meanwhile
-// must wait and form the next batch; it records each batch's size.
-class SlowStore : public store::MemoryStore {
- public:
-  std::vector<Status> CommitSteps(const std::vector<store::StepCommit>& commits) override {
-    {
-      std::lock_guard<std::mutex> lock(mutex);
-      sizes.push_back(commits.size());
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(30));
-    return store::MemoryStore::CommitSteps(commits);
-  }
-  std::mutex mutex;
-  std::vector<size_t> sizes;
-};
-
-store::StepCommit NewCase(const std::string& id) {
-  store::StepCommit commit;
-  commit.create = true;
-  commit.case_row.id = id;
-  commit.case_row.workflow = "w";
-  commit.case_row.version = "0000000000000000";
-  commit.case_row.revision = 1;
-  commit.history.seq = 1;
-  commit.history.hash = "h-" + id;
-  return commit;
-}
+using testing::NewCaseCommit;
+using testing::SlowStore;
 
 TEST_CASE("commits arriving while a batch is in flight are committed together in the next",
           "[runtime]") {
-  SlowStore store;
+  SlowStore store(std::chrono::milliseconds(30), 1);
   CommitBatcher batcher(&store);
   std::vector<std::thread> threads;
   std::atomic<int> ok{0};
   // One commit first, so the other eight arrive while it is in flight.
   std::thread first([&] {
-    store::StepCommit commit = NewCase("first");
+    store::StepCommit commit = NewCaseCommit("first");
     if (batcher.Commit(commit).ok()) ++ok;
   });
   std::this_thread::sleep_for(std::chrono::milliseconds(10));
   for (int i = 0; i < 8; ++i) {
     threads.emplace_back([&, i] {
-      store::StepCommit commit = NewCase("c" + std::to_string(i));
+      store::StepCommit commit = NewCaseCommit("c" + std::to_string(i));
       Status status = batcher.Commit(commit);
       // The commit comes back to its owner after its batch.
       if (status.ok() && commit.case_row.id == "c" + std::to_string(i)) ++ok;
@@ -76,35 +52,17 @@ TEST_CASE("commits arriving while a batch is in flight are committed together in
   CHECK(batcher.batches() == static_cast<int64_t>(store.sizes.size()));
 }
 
-// A MemoryStore that says it can run 3 CommitSteps at once, and records how
-// many ran at the same time at most.
-class ParallelStore : public store::MemoryStore {
- public:
-  std::vector<Status> CommitSteps(const std::vector<store::StepCommit>& commits) override {
-    const int now = ++running;
-    int seen = most.load();
-    while (now > seen && !most.compare_exchange_weak(seen, now)) {
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(2));
-    std::vector<Status> out = store::MemoryStore::CommitSteps(commits);
-    --running;
-    return out;
-  }
-  int ConcurrentCommitSteps() const override { return 3; }
-  std::atomic<int> running{0};
-  std::atomic<int> most{0};
-};
-
 TEST_CASE("a store that can commit several batches at once gets that many in flight, no more",
           "[runtime]") {
-  ParallelStore store;
+  // Says it can run 3 batches at once; each takes 2 ms.
+  SlowStore store(std::chrono::milliseconds(2), 3);
   CommitBatcher batcher(&store);
   std::vector<std::thread> threads;
   std::atomic<int> ok{0};
   for (int t = 0; t < 32; ++t) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < 20; ++i) {
-        store::StepCommit commit = NewCase("c" + std::to_string(t) + "-" + std::to_string(i));
+        store::StepCommit commit = NewCaseCommit("c" + std::to_string(t) + "-" + std::to_string(i));
         if (batcher.Commit(commit).ok()) ++ok;
       }
     });
@@ -134,7 +92,7 @@ TEST_CASE("many callers through a fast store all return, each with its own commi
         for (int i = 0; i < 200; ++i) {
           const std::string id =
               std::to_string(in_flight) + "-" + std::to_string(t) + "-" + std::to_string(i);
-          store::StepCommit commit = NewCase(id);
+          store::StepCommit commit = NewCaseCommit(id);
           if (batcher.Commit(commit).ok() && commit.case_row.id == id) ++ok;
         }
       });
@@ -148,13 +106,13 @@ TEST_CASE("many callers through a fast store all return, each with its own commi
 TEST_CASE("each caller of the batcher gets its own commit's status", "[runtime]") {
   store::MemoryStore store;
   CommitBatcher batcher(&store);
-  store::StepCommit a = NewCase("a");
+  store::StepCommit a = NewCaseCommit("a");
   REQUIRE(batcher.Commit(a).ok());
-  store::StepCommit again = NewCase("a");
+  store::StepCommit again = NewCaseCommit("a");
   CHECK(batcher.Commit(again).code() == StatusCode::kConflict);
-  store::StepCommit bad = NewCase("");
+  store::StepCommit bad = NewCaseCommit("");
   CHECK(batcher.Commit(bad).code() == StatusCode::kInvalidArgument);
-  store::StepCommit b = NewCase("b");
+  store::StepCommit b = NewCaseCommit("b");
   CHECK(batcher.Commit(b).ok());
 }
 

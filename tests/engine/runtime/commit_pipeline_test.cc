@@ -15,52 +15,13 @@
 
 #include "engine/runtime/commit_pipeline.h"
 #include "engine/store/memory/memory_store.h"
+#include "tests/engine/runtime/slow_store.h"
 
 namespace zgtflow::runtime {
 namespace {
 
-// A MemoryStore whose batches take `delay`, recording each batch's size and
-// how many ran at once at most; it says it can run `parallel` at once.
-class SlowStore : public store::MemoryStore {
- public:
-  SlowStore(std::chrono::milliseconds delay, int parallel) : delay_(delay), parallel_(parallel) {}
-  std::vector<Status> CommitSteps(const std::vector<store::StepCommit>& commits) override {
-    const int now = ++running;
-    int seen = most.load();
-    while (now > seen && !most.compare_exchange_weak(seen, now)) {
-    }
-    {
-      std::lock_guard<std::mutex> lock(mutex);
-      sizes.push_back(commits.size());
-    }
-    std::this_thread::sleep_for(delay_);
-    std::vector<Status> out = store::MemoryStore::CommitSteps(commits);
-    --running;
-    return out;
-  }
-  int ConcurrentCommitSteps() const override { return parallel_; }
-
-  std::mutex mutex;
-  std::vector<size_t> sizes;
-  std::atomic<int> running{0};
-  std::atomic<int> most{0};
-
- private:
-  std::chrono::milliseconds delay_;
-  int parallel_;
-};
-
-store::StepCommit NewCase(const std::string& id) {
-  store::StepCommit commit;
-  commit.create = true;
-  commit.case_row.id = id;
-  commit.case_row.workflow = "w";
-  commit.case_row.version = "0000000000000000";
-  commit.case_row.revision = 1;
-  commit.history.seq = 1;
-  commit.history.hash = "h-" + id;
-  return commit;
-}
+using testing::NewCaseCommit;
+using testing::SlowStore;
 
 TEST_CASE("commits handed to the pipeline while a batch is written share the next batch",
           "[runtime]") {
@@ -68,14 +29,14 @@ TEST_CASE("commits handed to the pipeline while a batch is written share the nex
   std::atomic<int> ok{0};
   {
     CommitPipeline pipeline(&store);
-    pipeline.Commit(NewCase("first"), [&](Status status, store::StepCommit commit) {
+    pipeline.Commit(NewCaseCommit("first"), [&](Status status, store::StepCommit commit) {
       if (status.ok() && commit.case_row.id == "first") ++ok;
     });
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
     for (int i = 0; i < 8; ++i) {
       const std::string id = "c" + std::to_string(i);
       // Each callback gets its own commit back.
-      pipeline.Commit(NewCase(id), [&, id](Status status, store::StepCommit commit) {
+      pipeline.Commit(NewCaseCommit(id), [&, id](Status status, store::StepCommit commit) {
         if (status.ok() && commit.case_row.id == id) ++ok;
       });
     }
@@ -89,13 +50,13 @@ TEST_CASE("commits handed to the pipeline while a batch is written share the nex
 
 TEST_CASE("each commit in a pipeline batch gets its own status", "[runtime]") {
   store::MemoryStore store;
-  REQUIRE(store.CommitStep(NewCase("taken")).ok());
+  REQUIRE(store.CommitStep(NewCaseCommit("taken")).ok());
   std::mutex mutex;
   std::map<std::string, StatusCode> codes;
   {
     CommitPipeline pipeline(&store);
     for (const std::string id : {"a", "taken", "", "b"}) {
-      pipeline.Commit(NewCase(id), [&, id](Status status, store::StepCommit) {
+      pipeline.Commit(NewCaseCommit(id), [&, id](Status status, store::StepCommit) {
         std::lock_guard<std::mutex> lock(mutex);
         codes[id] = status.code();
       });
@@ -120,11 +81,14 @@ TEST_CASE("chains of commits, each handed over by the last one's callback, run t
   std::set<std::thread::id> callback_threads;
   int64_t batches = 0;
   int64_t commits = 0;
+  // Declared before the pipeline, so that its committers (which may still be
+  // returning from the last callback) stop before it goes.
+  std::function<void(int, int)> next;
   {
     CommitPipeline pipeline(&store);
-    std::function<void(int, int)> next = [&](int chain, int n) {
+    next = [&](int chain, int n) {
       const std::string id = std::to_string(chain) + "-" + std::to_string(n);
-      pipeline.Commit(NewCase(id), [&, chain, n, id](Status status, store::StepCommit commit) {
+      pipeline.Commit(NewCaseCommit(id), [&, chain, n, id](Status status, store::StepCommit commit) {
         {
           std::lock_guard<std::mutex> lock(threads_mutex);
           callback_threads.insert(std::this_thread::get_id());
@@ -155,7 +119,7 @@ TEST_CASE("destroying a pipeline commits every commit still queued", "[runtime]"
     options.max_batch = 10;
     CommitPipeline pipeline(&store, options);
     for (int i = 0; i < 100; ++i) {
-      pipeline.Commit(NewCase("q" + std::to_string(i)),
+      pipeline.Commit(NewCaseCommit("q" + std::to_string(i)),
                       [&](Status status, store::StepCommit) {
                         if (status.ok()) ++called;
                       });
