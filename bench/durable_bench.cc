@@ -186,8 +186,8 @@ Sample Measure(Runtime& rt, const Config& config, double seconds, int run, int i
   const double elapsed = std::chrono::duration<double>(SteadyClock::now() - start).count();
   const double cpu = ProcessCpuSeconds() - cpu_start;
   if (!config.batcher) return Summarize(transitions, commits, failures, elapsed, cpu, 0, 0, 0);
-  return Summarize(transitions, commits, failures, elapsed, cpu, batcher.batches(),
-                   batcher.commits(), batcher.commit_micros());
+  return Summarize(transitions, commits, failures, elapsed, cpu, batcher.totals().batches(),
+                   batcher.totals().commits(), batcher.totals().commit_micros());
 }
 
 // The same cases as Measure, with `config.threads` inputs in flight and no
@@ -279,8 +279,8 @@ Sample MeasurePipelined(Runtime& rt, const Config& config, double seconds, int r
   }
   const double elapsed = std::chrono::duration<double>(SteadyClock::now() - start).count();
   const double cpu = ProcessCpuSeconds() - cpu_start;
-  return Summarize(transitions, commits, failures, elapsed, cpu, pipeline.batches(),
-                   pipeline.commits(), pipeline.commit_micros());
+  return Summarize(transitions, commits, failures, elapsed, cpu, pipeline.totals().batches(),
+                   pipeline.totals().commits(), pipeline.totals().commit_micros());
 }
 
 // ---- the ceiling: BEGIN; UPDATE one row; INSERT one row; COMMIT ----

@@ -41,7 +41,7 @@ void CommitBatcher::HandOffLead() {
 }
 
 Status CommitBatcher::Commit(store::StepCommit& commit) {
-  Waiter me{&commit, Status::Ok()};
+  Waiter me{&commit, Status::Ok(), false, false, {}};
   std::unique_lock<std::mutex> lock(mutex_);
   queue_.push_back(&me);
   // A batch beside one in flight only once a few commits wait: batches of
@@ -83,10 +83,8 @@ Status CommitBatcher::Commit(store::StepCommit& commit) {
                              ? results[i]
                              : Status::Internal("the store answered fewer statuses than commits");
     }
+    totals_.AddBatch(batch.size(), micros);
     lock.lock();
-    ++batches_;
-    commits_ += static_cast<int64_t>(batch.size());
-    commit_micros_ += micros;
     for (Waiter* waiter : batch) {
       waiter->done = true;
       // `me` is not waiting; the others may return (and free their Waiter)
@@ -96,21 +94,6 @@ Status CommitBatcher::Commit(store::StepCommit& commit) {
   }
   if (me.lead) HandOffLead();
   return me.status;
-}
-
-int64_t CommitBatcher::batches() const {
-  std::lock_guard<std::mutex> lock(mutex_);
-  return batches_;
-}
-
-int64_t CommitBatcher::commits() const {
-  std::lock_guard<std::mutex> lock(mutex_);
-  return commits_;
-}
-
-int64_t CommitBatcher::commit_micros() const {
-  std::lock_guard<std::mutex> lock(mutex_);
-  return commit_micros_;
 }
 
 }  // namespace zgtflow::runtime

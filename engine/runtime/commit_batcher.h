@@ -15,6 +15,7 @@
 #include <mutex>
 
 #include "engine/base/status.h"
+#include "engine/runtime/commit_totals.h"
 #include "engine/store/store.h"
 
 namespace zgtflow::runtime {
@@ -41,12 +42,8 @@ class CommitBatcher {
   // flight and moved back before the call returns. Thread-safe.
   Status Commit(store::StepCommit& commit);
 
-  // Totals so far (metrics, tests, the benchmark).
-  int64_t batches() const;
-  int64_t commits() const;
-  // Wall time spent inside Store::CommitSteps, summed over batches (with
-  // several in flight it can exceed elapsed time): how busy the store is.
-  int64_t commit_micros() const;
+  // Totals so far (tests, the benchmark).
+  const CommitTotals& totals() const { return totals_; }
 
  private:
   // One blocked caller. Each has its own condition variable, so a finished
@@ -74,9 +71,7 @@ class CommitBatcher {
   mutable std::mutex mutex_;
   std::deque<Waiter*> queue_;  // Waiting for a batch, in arrival order.
   int leaders_ = 0;            // Batches in flight (or about to be).
-  int64_t batches_ = 0;
-  int64_t commits_ = 0;
-  int64_t commit_micros_ = 0;
+  CommitTotals totals_;
 };
 
 }  // namespace zgtflow::runtime

@@ -71,11 +71,9 @@ void CommitPipeline::RunCommitter() {
                                std::chrono::steady_clock::now() - started)
                                .count();
 
+    totals_.AddBatch(batch.size(), micros);
     lock.lock();
     --committing_;
-    ++batches_;
-    commits_ += static_cast<int64_t>(batch.size());
-    commit_micros_ += micros;
     lock.unlock();
     // A slot inside the store is free: a waiting committer may take the
     // commits queued meanwhile while this one runs the callbacks.
@@ -92,21 +90,6 @@ void CommitPipeline::RunCommitter() {
     // Committers waiting only for this one to finish may now stop.
     if (stopping_) wake_.notify_all();
   }
-}
-
-int64_t CommitPipeline::batches() const {
-  std::lock_guard<std::mutex> lock(mutex_);
-  return batches_;
-}
-
-int64_t CommitPipeline::commits() const {
-  std::lock_guard<std::mutex> lock(mutex_);
-  return commits_;
-}
-
-int64_t CommitPipeline::commit_micros() const {
-  std::lock_guard<std::mutex> lock(mutex_);
-  return commit_micros_;
 }
 
 }  // namespace zgtflow::runtime

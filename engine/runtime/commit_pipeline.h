@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "engine/base/status.h"
+#include "engine/runtime/commit_totals.h"
 #include "engine/store/store.h"
 
 namespace zgtflow::runtime {
@@ -56,11 +57,8 @@ class CommitPipeline {
   // Thread-safe; never blocks on the store.
   void Commit(store::StepCommit commit, Committed done);
 
-  // Totals so far (the benchmark, tests).
-  int64_t batches() const;
-  int64_t commits() const;
-  // Wall time inside Store::CommitSteps, summed over batches.
-  int64_t commit_micros() const;
+  // Totals so far (tests, the benchmark).
+  const CommitTotals& totals() const { return totals_; }
 
  private:
   struct Pending {
@@ -85,9 +83,7 @@ class CommitPipeline {
   int committing_ = 0;  // Committers inside CommitSteps.
   int active_ = 0;      // Committers committing or running callbacks.
   bool stopping_ = false;
-  int64_t batches_ = 0;
-  int64_t commits_ = 0;
-  int64_t commit_micros_ = 0;
+  CommitTotals totals_;
 };
 
 }  // namespace zgtflow::runtime

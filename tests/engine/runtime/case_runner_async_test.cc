@@ -76,7 +76,7 @@ TEST_CASE("CreateAsync and SubmitAsync store what Create and Submit store", "[ru
   REQUIRE(history->size() == 2);
   CHECK(VerifyChain(created->row.id, *history, 2).ok());
   CHECK(rt.store->GetCase(created->row.id)->last_hash == history->back().hash);
-  CHECK(pipeline.commits() == 2);
+  CHECK(pipeline.totals().commits() == 2);
 }
 
 TEST_CASE("a refused async input comes back with its rejection and stores nothing",
@@ -212,8 +212,8 @@ TEST_CASE("chains of async inputs on SQLite store every step once", "[runtime]")
     };
     for (int chain = 0; chain < kChains; ++chain) run_case(chain, 0);
     while (ended.load() < kChains) std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    CHECK(pipeline.commits() == kChains * kCases * 3);
-    CHECK(pipeline.batches() < pipeline.commits());
+    CHECK(pipeline.totals().commits() == kChains * kCases * 3);
+    CHECK(pipeline.totals().batches() < pipeline.totals().commits());
   }
   CHECK(failures == 0);
   for (const std::string& id : ids) {

@@ -44,12 +44,12 @@ TEST_CASE("commits arriving while a batch is in flight are committed together in
   first.join();
   for (auto& thread : threads) thread.join();
   CHECK(ok == 9);
-  CHECK(batcher.commits() == 9);
+  CHECK(batcher.totals().commits() == 9);
   CHECK(store.ListCaseIds().value().size() == 9);
   REQUIRE(store.sizes.size() >= 2);
   CHECK(store.sizes[0] == 1);
   CHECK(store.sizes.size() <= 3);  // 8 waiters: one batch, or two if one came late.
-  CHECK(batcher.batches() == static_cast<int64_t>(store.sizes.size()));
+  CHECK(batcher.totals().batches() == static_cast<int64_t>(store.sizes.size()));
 }
 
 TEST_CASE("a store that can commit several batches at once gets that many in flight, no more",
@@ -69,11 +69,11 @@ TEST_CASE("a store that can commit several batches at once gets that many in fli
   }
   for (auto& thread : threads) thread.join();
   CHECK(ok == 32 * 20);
-  CHECK(batcher.commits() == 32 * 20);
+  CHECK(batcher.totals().commits() == 32 * 20);
   CHECK(store.ListCaseIds().value().size() == 32 * 20);
   CHECK(store.most.load() == 3);
   // Group commit still happened: fewer batches than commits.
-  CHECK(batcher.batches() < batcher.commits());
+  CHECK(batcher.totals().batches() < batcher.totals().commits());
 }
 
 TEST_CASE("many callers through a fast store all return, each with its own commit", "[runtime]") {
@@ -99,7 +99,7 @@ TEST_CASE("many callers through a fast store all return, each with its own commi
     }
     for (auto& thread : threads) thread.join();
     CHECK(ok == 64 * 200);
-    CHECK(batcher.commits() == 64 * 200);
+    CHECK(batcher.totals().commits() == 64 * 200);
   }
 }
 
@@ -156,7 +156,7 @@ TEST_CASE("a runner committing through the batcher on SQLite stores every step o
   }
   for (auto& thread : threads) thread.join();
   CHECK(failures == 0);
-  CHECK(batcher.commits() == 24 + 4);
+  CHECK(batcher.totals().commits() == 24 + 4);
   for (int t = 0; t < 8; ++t) {
     for (int i = 0; i < 3; ++i) {
       const std::string id = "app-" + std::to_string(t) + "-" + std::to_string(i);

@@ -100,8 +100,8 @@ TEST_CASE("chains of commits, each handed over by the last one's callback, run t
     for (int chain = 0; chain < kChains; ++chain) next(chain, 0);
     // Wait for the chains' ends before reading the totals.
     while (ok.load() < kChains * kLength) std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    batches = pipeline.batches();
-    commits = pipeline.commits();
+    batches = pipeline.totals().batches();
+    commits = pipeline.totals().commits();
   }
   CHECK(ok == kChains * kLength);
   CHECK(store.ListCaseIds().value().size() == static_cast<size_t>(kChains * kLength));

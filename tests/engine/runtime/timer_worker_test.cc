@@ -128,8 +128,8 @@ TEST_CASE("a background timer worker firing through a commit pipeline fires each
   TimerWorker worker(rt.store, &runner, &rt.clock, "node-p", 60000);
   FireInBackground(rt, worker, ids);
   // The firings went through the pipeline, many to a batch.
-  CHECK(pipeline.commits() == 120);
-  CHECK(pipeline.batches() < pipeline.commits());
+  CHECK(pipeline.totals().commits() == 120);
+  CHECK(pipeline.totals().batches() < pipeline.totals().commits());
 }
 
 }  // namespace
