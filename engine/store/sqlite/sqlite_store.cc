@@ -13,6 +13,7 @@
 #include "engine/store/commit_rules.h"
 #include "engine/store/sqlite/sqlite_migrations.h"
 #include "engine/store/sqlite/sqlite_statement.h"
+#include "engine/store/sqlite/wal_checkpointer.h"
 #include "engine/store/sqlite/wal_sync.h"
 
 namespace zgtflow::store {
@@ -210,6 +211,10 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path,
                                      : "PRAGMA synchronous=NORMAL");
   if (status.ok()) status = store->Migrate();
   if (!status.ok()) return status;
+  if (options.checkpoint_frames > 0 && !store->path_.empty()) {
+    store->checkpointer_ = std::make_unique<sqlite::WalCheckpointer>(
+        db, store->path_, options.checkpoint_frames, options.busy_timeout_ms);
+  }
   return store;
 }
 
@@ -219,6 +224,7 @@ SqliteStore::~SqliteStore() {
   // Readers close first: the last connection to close checkpoints the WAL
   // into the file and removes it, which a read-only one cannot do.
   idle_readers_.clear();
+  checkpointer_.reset();  // Its connection closes too; its hook is removed.
   cache_.reset();  // Its statements are finalized before the connection closes.
   sqlite3_close_v2(db_);
 }
@@ -297,6 +303,10 @@ Result<std::vector<DefinitionRow>> SqliteStore::ListDefinitions() {
 // ---- cases ----
 
 int64_t SqliteStore::WalSyncs() const { return wal_sync_ ? wal_sync_->syncs() : 0; }
+
+int64_t SqliteStore::WalCheckpoints() const {
+  return checkpointer_ ? checkpointer_->checkpoints() : 0;
+}
 
 Status SqliteStore::Durable(Status written) {
   if (!written.ok() || !wal_sync_) return written;

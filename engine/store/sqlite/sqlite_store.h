@@ -16,6 +16,7 @@ struct sqlite3;
 namespace zgtflow::store {
 namespace sqlite {
 class StatementCache;
+class WalCheckpointer;
 class WalSync;
 }  // namespace sqlite
 
@@ -29,6 +30,11 @@ struct SqliteOptions {
   // NORMAL, which in WAL mode survives a process crash but may lose the last
   // commits on power loss.
   bool synchronous_full = true;
+  // A file's WAL is copied back into it by a thread of the store's own once
+  // it holds this many frames (pages), outside the commits' way
+  // (wal_checkpointer.h); 0 leaves it to SQLite (every 1,000 frames, inside
+  // the commit that reaches them).
+  int checkpoint_frames = 10000;
 };
 
 // Threads: writes go through ONE connection, guarded by a mutex; every write
@@ -57,6 +63,8 @@ class SqliteStore : public Store {
   // fdatasyncs of the WAL made so that commits were durable when they
   // returned (0 when synchronous_full is off or the database is in memory).
   int64_t WalSyncs() const;
+  // Checkpoints run by the store's checkpointer (0 without one).
+  int64_t WalCheckpoints() const;
 
   // Versions recorded in schema_migrations, ascending.
   Result<std::vector<int>> AppliedMigrations();
@@ -129,6 +137,8 @@ class SqliteStore : public Store {
   // Set when commits must be on disk before they return (synchronous_full
   // on a file): the syncs run outside mutex_ (wal_sync.h).
   std::unique_ptr<sqlite::WalSync> wal_sync_;
+  // Set for a file when SqliteOptions::checkpoint_frames > 0.
+  std::unique_ptr<sqlite::WalCheckpointer> checkpointer_;
   static constexpr int kBatchesInFlight = 2;
 
   // ---- read connections (sqlite_store_reads.cc) ----
