@@ -3,7 +3,6 @@
 // bulk of a commit.
 #include "engine/runtime/commit_batcher.h"
 
-#include <chrono>
 #include <utility>
 #include <vector>
 
@@ -72,18 +71,11 @@ Status CommitBatcher::Commit(store::StepCommit& commit) {
     std::vector<store::StepCommit> commits;
     commits.reserve(batch.size());
     for (Waiter* waiter : batch) commits.push_back(std::move(*waiter->commit));
-    const auto started = std::chrono::steady_clock::now();
-    std::vector<Status> results = store_->CommitSteps(commits);
-    const int64_t micros = std::chrono::duration_cast<std::chrono::microseconds>(
-                               std::chrono::steady_clock::now() - started)
-                               .count();
+    std::vector<Status> results = totals_.CommitTimed(store_, commits);
     for (size_t i = 0; i < batch.size(); ++i) {
       *batch[i]->commit = std::move(commits[i]);
-      batch[i]->status = i < results.size()
-                             ? results[i]
-                             : Status::Internal("the store answered fewer statuses than commits");
+      batch[i]->status = std::move(results[i]);
     }
-    totals_.AddBatch(batch.size(), micros);
     lock.lock();
     for (Waiter* waiter : batch) {
       waiter->done = true;

@@ -4,7 +4,6 @@
 // idle, or when enough wait for a second batch to start beside a running one.
 #include "engine/runtime/commit_pipeline.h"
 
-#include <chrono>
 #include <utility>
 
 namespace zgtflow::runtime {
@@ -65,13 +64,7 @@ void CommitPipeline::RunCommitter() {
     std::vector<store::StepCommit> commits;
     commits.reserve(batch.size());
     for (Pending& pending : batch) commits.push_back(std::move(pending.commit));
-    const auto started = std::chrono::steady_clock::now();
-    std::vector<Status> results = store_->CommitSteps(commits);
-    const int64_t micros = std::chrono::duration_cast<std::chrono::microseconds>(
-                               std::chrono::steady_clock::now() - started)
-                               .count();
-
-    totals_.AddBatch(batch.size(), micros);
+    std::vector<Status> results = totals_.CommitTimed(store_, commits);
     lock.lock();
     --committing_;
     lock.unlock();
@@ -79,10 +72,7 @@ void CommitPipeline::RunCommitter() {
     // commits queued meanwhile while this one runs the callbacks.
     wake_.notify_all();
     for (size_t i = 0; i < batch.size(); ++i) {
-      Status status = i < results.size()
-                          ? results[i]
-                          : Status::Internal("the store answered fewer statuses than commits");
-      batch[i].done(std::move(status), std::move(commits[i]));
+      batch[i].done(std::move(results[i]), std::move(commits[i]));
     }
 
     lock.lock();

@@ -1,15 +1,25 @@
 // ⑥ CommitTotals: what a group commit (CommitBatcher, CommitPipeline) has
-// written so far, for tests and the benchmark. Thread-safe.
+// written so far, for tests and the benchmark, and the timed
+// Store::CommitSteps call both make. Thread-safe.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 #include <mutex>
+#include <vector>
+
+#include "engine/base/status.h"
+#include "engine/store/store.h"
 
 namespace zgtflow::runtime {
 
 class CommitTotals {
  public:
+  // Writes `commits` with one store->CommitSteps, counts the batch and its
+  // time, and returns one status per commit (a store that answered fewer
+  // gets an Internal error for each missing one).
+  std::vector<Status> CommitTimed(store::Store* store, const std::vector<store::StepCommit>& commits);
+
   // One Store::CommitSteps call of `commits` commits that took `micros`.
   void AddBatch(size_t commits, int64_t micros) {
     std::lock_guard<std::mutex> lock(mutex_);
