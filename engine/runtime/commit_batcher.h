@@ -25,9 +25,9 @@ class CommitBatcher {
   struct Options {
     size_t max_batch = 256;  // Commits per CommitSteps call at most.
     // Batches committed at the same time at most; 0 = what the store says
-    // it can run at once (Store::ConcurrentCommitSteps: 1 on SQLite, whose
-    // writer is one connection; several on PostgreSQL, whose round trips
-    // then overlap).
+    // it can run at once (Store::ConcurrentCommitSteps: 2 on a SQLite file,
+    // one written while the other syncs; 2 on PostgreSQL, one written while
+    // the other waits for its round trip; 1 in memory).
     int max_in_flight = 0;
   };
 
