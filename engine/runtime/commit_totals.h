@@ -20,13 +20,6 @@ class CommitTotals {
   // gets an Internal error for each missing one).
   std::vector<Status> CommitTimed(store::Store* store, const std::vector<store::StepCommit>& commits);
 
-  // One Store::CommitSteps call of `commits` commits that took `micros`.
-  void AddBatch(size_t commits, int64_t micros) {
-    std::lock_guard<std::mutex> lock(mutex_);
-    ++batches_;
-    commits_ += static_cast<int64_t>(commits);
-    micros_ += micros;
-  }
   int64_t batches() const {
     std::lock_guard<std::mutex> lock(mutex_);
     return batches_;
@@ -43,6 +36,14 @@ class CommitTotals {
   }
 
  private:
+  // One Store::CommitSteps call of `commits` commits that took `micros`.
+  void AddBatch(size_t commits, int64_t micros) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    ++batches_;
+    commits_ += static_cast<int64_t>(commits);
+    micros_ += micros;
+  }
+
   mutable std::mutex mutex_;
   int64_t batches_ = 0;
   int64_t commits_ = 0;
