@@ -39,6 +39,7 @@
 #include "engine/store/memory/memory_store.h"
 #include "engine/store/postgres/postgres_store.h"
 #include "engine/store/sqlite/sqlite_store.h"
+#include "engine/store/sqlite/wal_append_vfs.h"
 #include "tests/support/postgres_server.h"
 
 namespace zgtflow::bench {
@@ -57,6 +58,9 @@ struct Options {
   // Finished cases in the store before anything is timed (durable_seed.h);
   // WORKLOAD.md's durable anchor has 100,000 case rows.
   int64_t seed = 100000;
+  // SQLite: false = two writes per WAL page, as SQLite's default VFS does
+  // (SqliteOptions::one_write_per_commit; comparing the two).
+  bool wal_append = true;
 };
 
 std::string ReadFile(const std::string& path) {
@@ -438,12 +442,14 @@ int Main(int argc, char** argv) {
     else if (arg == "--no-ceiling") options.ceiling = false;
     else if (arg == "--in-flight") options.in_flight = std::atoi(next().c_str());
     else if (arg == "--seed") options.seed = std::atoll(next().c_str());
+    else if (arg == "--two-writes-per-page") options.wal_append = false;
     else {
       std::fprintf(stderr,
                    "usage: zgt_durable_bench [--backend sqlite|postgres|memory] [--url URL]\n"
                    "                         [--seconds S] [--runs R] [--only NAME]"
                    " [--no-ceiling]\n"
-                   "                         [--in-flight BATCHES] [--seed CASES]\n");
+                   "                         [--in-flight BATCHES] [--seed CASES]"
+                   " [--two-writes-per-page]\n");
       return 2;
     }
   }
@@ -470,7 +476,9 @@ int Main(int argc, char** argv) {
            ("zgt-durable-bench-" + std::to_string(::getpid()));
     std::filesystem::create_directories(temp);
     sqlite_path = (temp / "zgtflow.db").string();
-    auto opened = store::SqliteStore::Open(sqlite_path);
+    store::SqliteOptions sqlite_options;
+    sqlite_options.one_write_per_commit = options.wal_append;
+    auto opened = store::SqliteStore::Open(sqlite_path, sqlite_options);
     if (!opened.ok()) {
       std::fprintf(stderr, "sqlite: %s\n", opened.status().message().c_str());
       return 1;
@@ -558,6 +566,13 @@ int Main(int argc, char** argv) {
                 100 * Median(busy), Median(us_per_commit), Median(cpu), ceiling,
                 ceiling > 0 ? rate / ceiling : 0, failures ? "  FAILURES" : "");
     std::fflush(stdout);
+  }
+  if (auto* sqlite = dynamic_cast<store::SqliteStore*>(store.get())) {
+    const store::sqlite::WalAppendCounts wal = store::sqlite::WalAppendTotals();
+    std::printf("# sqlite: %lld WAL writes asked, %lld buffers written; %lld syncs, %lld checkpoints\n",
+                static_cast<long long>(wal.writes), static_cast<long long>(wal.flushes),
+                static_cast<long long>(sqlite->WalSyncs()),
+                static_cast<long long>(sqlite->WalCheckpoints()));
   }
   store.reset();
   if (!temp.empty()) {

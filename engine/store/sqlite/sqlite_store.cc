@@ -13,6 +13,7 @@
 #include "engine/store/commit_rules.h"
 #include "engine/store/sqlite/sqlite_migrations.h"
 #include "engine/store/sqlite/sqlite_statement.h"
+#include "engine/store/sqlite/wal_append_vfs.h"
 #include "engine/store/sqlite/wal_checkpointer.h"
 #include "engine/store/sqlite/wal_sync.h"
 
@@ -168,9 +169,9 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path,
                                                        const SqliteOptions& options) {
   sqlite3* db = nullptr;
   // NOMUTEX: SqliteStore's own mutex already serializes every use.
-  int rc = sqlite3_open_v2(path.c_str(), &db,
-                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                           nullptr);
+  int rc = sqlite3_open_v2(
+      path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+      options.one_write_per_commit ? sqlite::WalAppendVfsName() : nullptr);
   if (rc != SQLITE_OK) {
     std::string message = "opening " + path + ": " + (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
     sqlite3_close(db);

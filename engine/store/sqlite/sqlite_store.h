@@ -35,6 +35,9 @@ struct SqliteOptions {
   // (wal_checkpointer.h); 0 leaves it to SQLite (every 1,000 frames, inside
   // the commit that reaches them).
   int checkpoint_frames = 10000;
+  // true: the writer's connection writes each commit's WAL frames in one
+  // write, not two per page (wal_append_vfs.h). false: SQLite's default VFS.
+  bool one_write_per_commit = true;
 };
 
 // Threads: writes go through ONE connection, guarded by a mutex; every write
