@@ -214,7 +214,7 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path,
   if (!status.ok()) return status;
   if (options.checkpoint_frames > 0 && !store->path_.empty()) {
     store->checkpointer_ = std::make_unique<sqlite::WalCheckpointer>(
-        db, store->path_, options.checkpoint_frames, options.busy_timeout_ms);
+        db, &store->mutex_, store->path_, options.checkpoint_frames, options.busy_timeout_ms);
   }
   return store;
 }

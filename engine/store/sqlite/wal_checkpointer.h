@@ -13,9 +13,15 @@
 // and syncs out of the commits' way. The durable benchmark went from about
 // 8,500 to about 11,000 transitions/s (docs/performance.md).
 //
+// Each round copies the WAL in two passes: most of it while commits go on,
+// then what was committed meanwhile with the store's writer paused (its
+// mutex held), so the copy is complete and the next commit starts the WAL
+// over from its beginning instead of appending to it. The WAL stays near
+// `frames` frames, and its file keeps its size (overwriting is cheaper to
+// sync than growing).
+//
 // Safety is SQLite's own: a PASSIVE checkpoint copies only committed frames,
-// syncs the WAL before it overwrites the file, and never blocks the writer;
-// the writer starts the WAL over once a checkpoint has copied all of it.
+// syncs the WAL before it overwrites the file, and never blocks the writer.
 // Should the WAL reach 4 × `frames` anyway (this thread starved), the writer
 // checkpoints itself, as SQLite would.
 #pragma once
@@ -34,13 +40,17 @@ class WalCheckpointer {
  public:
   // Installs itself as `writer`'s WAL hook (replacing SQLite's
   // autocheckpoint) and opens its own connection to `path` on first use.
-  // `writer` must outlive this object; destroy this before closing it.
-  WalCheckpointer(sqlite3* writer, std::string path, int frames, int busy_timeout_ms);
+  // `writer_mutex` is held by every write on `writer`, for its whole
+  // transaction. Both must outlive this object; destroy this before closing
+  // the writer.
+  WalCheckpointer(sqlite3* writer, std::mutex* writer_mutex, std::string path, int frames,
+                  int busy_timeout_ms);
   ~WalCheckpointer();
   WalCheckpointer(const WalCheckpointer&) = delete;
   WalCheckpointer& operator=(const WalCheckpointer&) = delete;
 
-  // Checkpoints run so far, by this thread or by the writer (tests).
+  // Rounds of this thread that copied frames into the database file (tests,
+  // the benchmark). The writer's own checkpoints are not counted.
   int64_t checkpoints() const;
 
  private:
@@ -48,9 +58,14 @@ class WalCheckpointer {
   // number of frames now in the WAL.
   static int OnCommit(void* self, sqlite3* db, const char* schema, int wal_frames);
   void Run();
-  bool Checkpoint(sqlite3* db);  // PASSIVE; false when SQLite refused.
+  // A PASSIVE checkpoint on `db`: the frames in the WAL that the database
+  // file now holds, or -1 when SQLite refused.
+  static int Checkpoint(sqlite3* db);
+  // This thread's connection, or null when it cannot be opened.
+  sqlite3* OpenConnection() const;
 
   sqlite3* const writer_;
+  std::mutex* const writer_mutex_;
   const std::string path_;
   const int frames_;
   const int busy_timeout_ms_;
@@ -59,6 +74,10 @@ class WalCheckpointer {
   bool requested_ = false;  // Guarded by mutex_.
   bool stopping_ = false;   // Guarded by mutex_.
   int64_t checkpoints_ = 0;  // Guarded by mutex_.
+  // Frames copied by this thread's last round (guarded by mutex_): a WAL
+  // that could not start over is checkpointed again only once it has grown
+  // by half a mark since, not after every commit.
+  int copied_ = 0;
   std::thread thread_;
 };
 

@@ -13,6 +13,9 @@ namespace zgtflow::store::sqlite {
 
 WalSync::WalSync(std::string wal_path) : wal_path_(std::move(wal_path)) {}
 
+WalSync::WalSync(std::string wal_path, std::function<Status()> sync_file)
+    : wal_path_(std::move(wal_path)), sync_file_(std::move(sync_file)) {}
+
 uint64_t WalSync::Committed() {
   std::lock_guard<std::mutex> lock(mutex_);
   return ++committed_;
@@ -21,19 +24,19 @@ uint64_t WalSync::Committed() {
 Status WalSync::SyncThrough(uint64_t ticket) {
   std::unique_lock<std::mutex> lock(mutex_);
   while (durable_ < ticket) {
-    if (syncing_) {
-      // The running sync may have begun before this commit: wait for it,
-      // then look again.
+    if (!running_.empty() && *running_.rbegin() >= ticket) {
+      // A running sync began after this commit: it covers it.
       synced_.wait(lock);
       continue;
     }
-    syncing_ = true;
     const uint64_t covers = committed_;  // Every commit so far has returned.
+    const auto mine = running_.insert(covers);
     lock.unlock();
-    Status status = SyncFile();
+    Status status = sync_file_ ? sync_file_() : SyncFile();
     lock.lock();
-    syncing_ = false;
+    running_.erase(mine);
     ++syncs_;
+    // Syncs may end out of order; each makes durable what it covers.
     if (status.ok()) durable_ = std::max(durable_, covers);
     synced_.notify_all();
     if (!status.ok()) return status;

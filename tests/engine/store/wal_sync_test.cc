@@ -4,9 +4,13 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <random>
 #include <thread>
 #include <vector>
@@ -72,6 +76,85 @@ TEST_CASE("committers on many threads all return synced, sharing syncs", "[store
   CHECK(ok == 16 * 50);
   CHECK(sync.syncs() >= 1);
   CHECK(sync.syncs() <= 16 * 50);
+}
+
+// A stand-in sync that blocks until released, counting the syncs running.
+class GatedSync {
+ public:
+  Status operator()() {
+    std::unique_lock<std::mutex> lock(mutex_);
+    ++running_;
+    max_running_ = std::max(max_running_, running_);
+    changed_.notify_all();
+    changed_.wait(lock, [&] { return open_; });
+    --running_;
+    return Status::Ok();
+  }
+  // Waits up to a second until `n` syncs run at once; false if they never do.
+  bool WaitRunning(int n) {
+    std::unique_lock<std::mutex> lock(mutex_);
+    return changed_.wait_for(lock, std::chrono::seconds(1), [&] { return running_ == n; });
+  }
+  int running() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return running_;
+  }
+  int max_running() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return max_running_;
+  }
+  void Open() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    open_ = true;
+    changed_.notify_all();
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  int running_ = 0;
+  int max_running_ = 0;
+  bool open_ = false;
+};
+
+TEST_CASE("a commit made while a sync runs starts its own sync beside it", "[store]") {
+  GatedSync gate;
+  WalSync sync("unused-wal", [&] { return gate(); });
+  const uint64_t first = sync.Committed();
+  std::thread a([&] { CHECK(sync.SyncThrough(first).ok()); });
+  REQUIRE(gate.WaitRunning(1));
+  // Committed after that sync began: it cannot cover this one.
+  const uint64_t second = sync.Committed();
+  std::thread b([&] { CHECK(sync.SyncThrough(second).ok()); });
+  CHECK(gate.WaitRunning(2));
+  gate.Open();
+  a.join();
+  b.join();
+  CHECK(gate.max_running() == 2);
+  CHECK(sync.syncs() == 2);
+}
+
+TEST_CASE("a commit that a running sync covers waits for it and starts none", "[store]") {
+  GatedSync gate;
+  WalSync sync("unused-wal", [&] { return gate(); });
+  const uint64_t first = sync.Committed();
+  const uint64_t second = sync.Committed();
+  std::thread a([&] { CHECK(sync.SyncThrough(second).ok()); });  // Covers both.
+  REQUIRE(gate.WaitRunning(1));
+  std::atomic<bool> returned{false};
+  std::thread b([&] {
+    CHECK(sync.SyncThrough(first).ok());
+    returned = true;
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  CHECK(gate.running() == 1);
+  CHECK_FALSE(returned);  // Not durable until that sync ends.
+  gate.Open();
+  a.join();
+  b.join();
+  CHECK(returned);
+  CHECK(gate.max_running() == 1);
+  CHECK(sync.syncs() == 1);
 }
 
 TEST_CASE("a WAL file that cannot be opened fails the sync as unavailable", "[store]") {
