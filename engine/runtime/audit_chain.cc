@@ -23,7 +23,10 @@ Status Broken(const std::string& case_id, int64_t seq, const std::string& what) 
 }  // namespace
 
 Result<std::string> Sm3Hex(const std::string& bytes) {
-  const EVP_MD* md = EVP_get_digestbyname("SM3");
+  // Fetched once, not per hash: OpenSSL 3 looks a digest named by
+  // EVP_get_digestbyname up again in its provider tables (under a lock) on
+  // every EVP_DigestInit_ex. Kept for the process's lifetime.
+  static EVP_MD* const md = EVP_MD_fetch(nullptr, "SM3", nullptr);
   if (md == nullptr) return Status(StatusCode::kUnavailable, "OpenSSL has no SM3 digest");
   std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
   unsigned char digest[EVP_MAX_MD_SIZE];
