@@ -144,6 +144,60 @@ TEST_CASE("SQLite commits from many threads return synced to disk, sharing syncs
   CHECK((*fast)->WalSyncs() == 0);
 }
 
+TEST_CASE("migration 7 keeps every history entry of a database made before it, in seq order",
+          "[store]") {
+  // A database as migrations 1 to 6 left it, with two cases' entries.
+  std::string path = Temp().NewFile();
+  {
+    sqlite3* db = nullptr;
+    REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+    std::string sql =
+        "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL,"
+        " applied_at_ms INTEGER NOT NULL);";
+    for (const auto& migration : zgtflow::store::sqlite::Migrations()) {
+      if (migration.version >= 7) break;
+      sql += migration.sql;
+      sql += ";INSERT INTO schema_migrations VALUES (" + std::to_string(migration.version) +
+             ", '" + migration.name + "', 0);";
+    }
+    for (int seq = 3; seq >= 1; --seq) {  // Out of order, interleaved.
+      for (const char* id : {"old-b", "old-a"}) {
+        sql += "INSERT INTO history VALUES ('" + std::string(id) + "', " + std::to_string(seq) +
+               ", '{}', 'supervisor', '[]', " + std::to_string(1000 + seq) + ", 'p" +
+               std::to_string(seq) + "', 'h" + std::to_string(seq) + "');";
+      }
+    }
+    char* error = nullptr;
+    const int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error);
+    INFO((error != nullptr ? error : ""));
+    sqlite3_free(error);
+    sqlite3_close(db);
+    REQUIRE(rc == SQLITE_OK);
+  }
+  auto store = OpenFile(path);
+  REQUIRE(store);
+  CHECK(conformance::Must(store->AppliedMigrations()).back() >= 7);
+  for (const char* id : {"old-a", "old-b"}) {
+    auto history = conformance::Must(store->GetHistory(id));
+    REQUIRE(history.size() == 3);
+    for (int seq = 1; seq <= 3; ++seq) {
+      const auto& entry = history[seq - 1];
+      CHECK(entry.case_id == id);
+      CHECK(entry.seq == seq);
+      CHECK(entry.at_ms == 1000 + seq);
+      CHECK(entry.hash == "h" + std::to_string(seq));
+    }
+  }
+  // (case_id, seq) is still unique.
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+  const int duplicate = sqlite3_exec(
+      db, "INSERT INTO history VALUES ('old-a', 2, '{}', 'x', '[]', 0, '', '')", nullptr, nullptr,
+      nullptr);
+  CHECK((duplicate & 0xff) == SQLITE_CONSTRAINT);
+  sqlite3_close(db);
+}
+
 TEST_CASE("the SQLite store checkpoints its WAL on its own thread and keeps it bounded",
           "[store]") {
   // Frames of the WAL file as SQLite lays it out: a 32-byte header, then a
