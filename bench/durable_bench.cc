@@ -30,6 +30,7 @@
 
 #include "bench/durable_seed.h"
 #include "dsl/compile.h"
+#include "engine/base/malloc_tuning.h"
 #include "engine/calendar/calendar_json.h"
 #include "engine/runtime/case_runner.h"
 #include "engine/runtime/clock.h"
@@ -430,6 +431,8 @@ double Median(std::vector<double> values) {
 }
 
 int Main(int argc, char** argv) {
+  // As `zgtflow serve` runs (engine/base/malloc_tuning.h).
+  RestartWithMallocTuning(argv);
   Options options;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];

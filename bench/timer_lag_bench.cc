@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "dsl/compile.h"
+#include "engine/base/malloc_tuning.h"
 #include "engine/runtime/case_runner.h"
 #include "engine/runtime/clock.h"
 #include "engine/runtime/commit_batcher.h"
@@ -89,6 +90,8 @@ double Percentile(std::vector<int64_t>& sorted, double p) {
 }
 
 int Main(int argc, char** argv) {
+  // As `zgtflow serve` runs (engine/base/malloc_tuning.h).
+  RestartWithMallocTuning(argv);
   Options options;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];

@@ -7,6 +7,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/commands.h"
+#include "engine/base/malloc_tuning.h"
 
 namespace {
 
@@ -85,7 +86,10 @@ int Main(int argc, char** argv) {
   if (eval_cmd->parsed()) return RunEval(eval);
   if (test_cmd->parsed()) return RunTest(test);
   if (audit_cmd->parsed()) return RunAudit(audit);
-  if (serve_cmd->parsed()) return RunServe(serve);
+  if (serve_cmd->parsed()) {
+    zgtflow::RestartWithMallocTuning(argv);  // Before any thread starts (malloc_tuning.h).
+    return RunServe(serve);
+  }
   if (deploy_cmd->parsed()) return RunDeploy(deploy);
   if (diff_cmd->parsed()) return RunDiff(diff);
   if (migrate_cmd->parsed()) return RunMigrate(migrate);

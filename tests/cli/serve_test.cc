@@ -12,6 +12,8 @@
 #include <atomic>
 #include <chrono>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <map>
 #include <mutex>
 #include <string>
@@ -178,6 +180,21 @@ TEST_CASE("after a workflow changed, a restart runs old cases on their stored ve
   CHECK(run_case(json::parse(created->body)["id"].get<std::string>()) ==
         json::array({"penalty"}));  // The new version.
   CHECK(again.Signal(SIGTERM) == 0);
+}
+
+TEST_CASE("serve runs with malloc's per-thread caches enlarged, as the process it was started as",
+          "[cli]") {
+  TempDir dir;
+  ServeProcess serve("sqlite:" + dir.File("zgtflow.db"), dir.File("out"));
+  REQUIRE(serve.WaitForPort() > 0);
+  // It re-executed itself (engine/base/malloc_tuning.h): the process id the
+  // test started now serves, with the setting in its environment.
+  std::ifstream environ_file("/proc/" + std::to_string(serve.pid()) + "/environ",
+                             std::ios::binary);
+  std::string environment((std::istreambuf_iterator<char>(environ_file)),
+                          std::istreambuf_iterator<char>());
+  CHECK(Contains(environment, std::string("GLIBC_TUNABLES=glibc.malloc.tcache_count=64") + '\0'));
+  CHECK(serve.Signal(SIGTERM) == 0);
 }
 
 TEST_CASE("serve refuses a listen address that is not HOST:PORT", "[cli]") {

@@ -87,6 +87,7 @@ class ServeNode {
   }
 
   bool running() const { return pid_ > 0; }
+  pid_t pid() const { return pid_; }  // -1 once stopped.
   std::string Stdout() const { return Read(out_path_); }
   std::string Output() const { return Read(out_path_) + Read(out_path_ + ".err"); }
 
