@@ -120,16 +120,20 @@ class GatedSync {
 TEST_CASE("a commit made while a sync runs starts its own sync beside it", "[store]") {
   GatedSync gate;
   WalSync sync("unused-wal", [&] { return gate(); });
+  // Catch2's checks run on this thread only: the others keep their statuses.
+  Status a_status, b_status;
   const uint64_t first = sync.Committed();
-  std::thread a([&] { CHECK(sync.SyncThrough(first).ok()); });
-  REQUIRE(gate.WaitRunning(1));
+  std::thread a([&] { a_status = sync.SyncThrough(first); });
+  CHECK(gate.WaitRunning(1));  // Not REQUIRE: the threads must be joined.
   // Committed after that sync began: it cannot cover this one.
   const uint64_t second = sync.Committed();
-  std::thread b([&] { CHECK(sync.SyncThrough(second).ok()); });
+  std::thread b([&] { b_status = sync.SyncThrough(second); });
   CHECK(gate.WaitRunning(2));
   gate.Open();
   a.join();
   b.join();
+  CHECK(a_status.ok());
+  CHECK(b_status.ok());
   CHECK(gate.max_running() == 2);
   CHECK(sync.syncs() == 2);
 }
@@ -137,13 +141,14 @@ TEST_CASE("a commit made while a sync runs starts its own sync beside it", "[sto
 TEST_CASE("a commit that a running sync covers waits for it and starts none", "[store]") {
   GatedSync gate;
   WalSync sync("unused-wal", [&] { return gate(); });
+  Status a_status, b_status;
   const uint64_t first = sync.Committed();
   const uint64_t second = sync.Committed();
-  std::thread a([&] { CHECK(sync.SyncThrough(second).ok()); });  // Covers both.
-  REQUIRE(gate.WaitRunning(1));
+  std::thread a([&] { a_status = sync.SyncThrough(second); });  // Covers both.
+  CHECK(gate.WaitRunning(1));  // Not REQUIRE: the threads must be joined.
   std::atomic<bool> returned{false};
   std::thread b([&] {
-    CHECK(sync.SyncThrough(first).ok());
+    b_status = sync.SyncThrough(first);
     returned = true;
   });
   std::this_thread::sleep_for(std::chrono::milliseconds(50));
@@ -153,6 +158,8 @@ TEST_CASE("a commit that a running sync covers waits for it and starts none", "[
   a.join();
   b.join();
   CHECK(returned);
+  CHECK(a_status.ok());
+  CHECK(b_status.ok());
   CHECK(gate.max_running() == 1);
   CHECK(sync.syncs() == 1);
 }
