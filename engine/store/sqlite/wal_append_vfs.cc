@@ -9,6 +9,7 @@
 #include <mutex>
 #include <new>
 #include <string>
+#include <unordered_map>
 
 namespace zgtflow::store::sqlite {
 namespace {
@@ -36,9 +37,8 @@ struct WalFile {
   // Where the page of the last frame header written goes, when that header
   // ends a commit; -1 otherwise.
   sqlite3_int64 commit_page_at = -1;
+  const char* database = nullptr;  // Its key in Registry(), or null.
 };
-
-constexpr size_t RealOffset() { return (sizeof(WalFile) + 15) & ~size_t{15}; }
 
 WalFile* Wal(sqlite3_file* file) { return reinterpret_cast<WalFile*>(file); }
 
@@ -61,10 +61,41 @@ int Flush(WalFile* f) {
   return rc;
 }
 
+// The WAL files open through the VFS, by their database's name as SQLite
+// passes it to both opens (one pointer per connection: sqlite3_filename_
+// database of the WAL's name is the database's own), so that the database
+// file's lock calls reach its connection's WAL buffer.
+std::mutex registry_mutex;
+std::unordered_map<const char*, WalFile*>& Registry() {
+  static auto* registry = new std::unordered_map<const char*, WalFile*>();  // Never freed.
+  return *registry;
+}
+
+// A database file opened through the VFS: the default VFS's file after it,
+// every call passed on; see DbShmLock.
+struct DbFile {
+  sqlite3_file base;
+  sqlite3_io_methods methods;
+  sqlite3_file* real;
+  const char* name;  // As SQLite passed it to xOpen: the registry's key.
+};
+
+DbFile* Db(sqlite3_file* file) { return reinterpret_cast<DbFile*>(file); }
+
+// Where the default VFS's file begins, after a WalFile or a DbFile.
+constexpr size_t RealOffset() {
+  return (std::max(sizeof(WalFile), sizeof(DbFile)) + 15) & ~size_t{15};
+}
+
 // ---- the WAL file's methods ----
 
 int WalClose(sqlite3_file* file) {
   WalFile* f = Wal(file);
+  if (f->database != nullptr) {
+    std::lock_guard<std::mutex> lock(registry_mutex);
+    auto found = Registry().find(f->database);
+    if (found != Registry().end() && found->second == f) Registry().erase(found);
+  }
   const int flushed = Flush(f);
   const int rc = f->real->pMethods->xClose(f->real);
   f->~WalFile();
@@ -171,27 +202,137 @@ const sqlite3_io_methods kWalMethods = {
     WalShmBarrier,  WalShmUnmap,   WalFetch,         WalUnfetch,
 };
 
-// ---- the VFS: WAL files wrapped, everything else the default VFS's own ----
+// ---- the database file's methods: its own, but for the write lock ----
+
+// When the connection releases the WAL write lock, its transaction is over.
+// A commit's frames were written out when its commit frame arrived, so what
+// the buffer still holds belongs to a transaction that rolled back (pages it
+// spilled into the WAL). Dropped, never written: once the lock is released
+// another connection may write its own frames at those offsets, and writing
+// these later would overwrite its commit.
+int DbShmLock(sqlite3_file* file, int offset, int n, int flags) {
+  DbFile* f = Db(file);
+  constexpr int kWriteLock = 0;  // WAL_WRITE_LOCK, the first lock of the WAL index.
+  if ((flags & SQLITE_SHM_UNLOCK) != 0 && offset <= kWriteLock && kWriteLock < offset + n) {
+    std::lock_guard<std::mutex> lock(registry_mutex);
+    auto found = Registry().find(f->name);
+    if (found != Registry().end()) {
+      found->second->buffer.clear();
+      found->second->commit_page_at = -1;
+    }
+  }
+  return f->real->pMethods->xShmLock(f->real, offset, n, flags);
+}
+
+int DbClose(sqlite3_file* file) {
+  DbFile* f = Db(file);
+  const int rc = f->real->pMethods->xClose(f->real);
+  f->~DbFile();
+  return rc;
+}
+int DbRead(sqlite3_file* file, void* out, int amount, sqlite3_int64 offset) {
+  return Db(file)->real->pMethods->xRead(Db(file)->real, out, amount, offset);
+}
+int DbWrite(sqlite3_file* file, const void* data, int amount, sqlite3_int64 offset) {
+  return Db(file)->real->pMethods->xWrite(Db(file)->real, data, amount, offset);
+}
+int DbTruncate(sqlite3_file* file, sqlite3_int64 size) {
+  return Db(file)->real->pMethods->xTruncate(Db(file)->real, size);
+}
+int DbSync(sqlite3_file* file, int flags) {
+  return Db(file)->real->pMethods->xSync(Db(file)->real, flags);
+}
+int DbFileSize(sqlite3_file* file, sqlite3_int64* size) {
+  return Db(file)->real->pMethods->xFileSize(Db(file)->real, size);
+}
+int DbLock(sqlite3_file* file, int level) {
+  return Db(file)->real->pMethods->xLock(Db(file)->real, level);
+}
+int DbUnlock(sqlite3_file* file, int level) {
+  return Db(file)->real->pMethods->xUnlock(Db(file)->real, level);
+}
+int DbCheckReservedLock(sqlite3_file* file, int* out) {
+  return Db(file)->real->pMethods->xCheckReservedLock(Db(file)->real, out);
+}
+int DbFileControl(sqlite3_file* file, int op, void* arg) {
+  return Db(file)->real->pMethods->xFileControl(Db(file)->real, op, arg);
+}
+int DbSectorSize(sqlite3_file* file) {
+  return Db(file)->real->pMethods->xSectorSize(Db(file)->real);
+}
+int DbDeviceCharacteristics(sqlite3_file* file) {
+  return Db(file)->real->pMethods->xDeviceCharacteristics(Db(file)->real);
+}
+int DbShmMap(sqlite3_file* file, int region, int size, int extend, void volatile** out) {
+  return Db(file)->real->pMethods->xShmMap(Db(file)->real, region, size, extend, out);
+}
+void DbShmBarrier(sqlite3_file* file) { Db(file)->real->pMethods->xShmBarrier(Db(file)->real); }
+int DbShmUnmap(sqlite3_file* file, int delete_flag) {
+  return Db(file)->real->pMethods->xShmUnmap(Db(file)->real, delete_flag);
+}
+int DbFetch(sqlite3_file* file, sqlite3_int64 offset, int amount, void** out) {
+  return Db(file)->real->pMethods->xFetch(Db(file)->real, offset, amount, out);
+}
+int DbUnfetch(sqlite3_file* file, sqlite3_int64 offset, void* page) {
+  return Db(file)->real->pMethods->xUnfetch(Db(file)->real, offset, page);
+}
+
+const sqlite3_io_methods kDbMethods = {
+    3,      DbClose,      DbRead,          DbWrite,          DbTruncate,
+    DbSync, DbFileSize,   DbLock,          DbUnlock,         DbCheckReservedLock,
+    DbFileControl, DbSectorSize, DbDeviceCharacteristics, DbShmMap, DbShmLock,
+    DbShmBarrier,  DbShmUnmap,   DbFetch,         DbUnfetch,
+};
+
+// Opens `name` with the default VFS into the memory after `wrapper`, or
+// returns its error with `wrapper` not set up (pMethods null).
+int OpenReal(sqlite3_vfs* base, const char* name, sqlite3_file* file, sqlite3_file** real,
+             int flags, int* out_flags) {
+  *real = reinterpret_cast<sqlite3_file*>(reinterpret_cast<char*>(file) + RealOffset());
+  (*real)->pMethods = nullptr;
+  const int rc = base->xOpen(base, name, *real, flags, out_flags);
+  if (rc == SQLITE_OK && (*real)->pMethods != nullptr) return SQLITE_OK;
+  if ((*real)->pMethods != nullptr) (*real)->pMethods->xClose(*real);
+  return rc != SQLITE_OK ? rc : SQLITE_CANTOPEN;
+}
+
+// ---- the VFS: WAL and database files wrapped, the rest the default VFS's own ----
 
 int Open(sqlite3_vfs* vfs, const char* name, sqlite3_file* file, int flags, int* out_flags) {
   sqlite3_vfs* base = Base(vfs);
+  if ((flags & SQLITE_OPEN_MAIN_DB) != 0 && name != nullptr) {
+    DbFile* f = new (file) DbFile();
+    const int rc = OpenReal(base, name, file, &f->real, flags, out_flags);
+    if (rc != SQLITE_OK) {
+      f->~DbFile();
+      file->pMethods = nullptr;  // SQLite closes nothing.
+      return rc;
+    }
+    f->name = name;
+    f->methods = kDbMethods;
+    f->methods.iVersion = std::min(kDbMethods.iVersion, f->real->pMethods->iVersion);
+    f->base.pMethods = &f->methods;
+    return SQLITE_OK;
+  }
   if ((flags & SQLITE_OPEN_WAL) == 0) {
-    // The default VFS's file in place: no indirection for the database.
+    // Journals and temporary files: the default VFS's file in place.
     return base->xOpen(base, name, file, flags, out_flags);
   }
   WalFile* f = new (file) WalFile();
-  f->real = reinterpret_cast<sqlite3_file*>(reinterpret_cast<char*>(file) + RealOffset());
-  f->real->pMethods = nullptr;
-  const int rc = base->xOpen(base, name, f->real, flags, out_flags);
-  if (rc != SQLITE_OK || f->real->pMethods == nullptr) {
-    if (f->real->pMethods != nullptr) f->real->pMethods->xClose(f->real);
+  const int rc = OpenReal(base, name, file, &f->real, flags, out_flags);
+  if (rc != SQLITE_OK) {
     f->~WalFile();
-    file->pMethods = nullptr;  // SQLite closes nothing.
-    return rc != SQLITE_OK ? rc : SQLITE_CANTOPEN;
+    file->pMethods = nullptr;
+    return rc;
   }
   f->methods = kWalMethods;
   f->methods.iVersion = std::min(kWalMethods.iVersion, f->real->pMethods->iVersion);
   f->base.pMethods = &f->methods;
+  f->database = sqlite3_filename_database(name);
+  if (f->database != nullptr) {
+    std::lock_guard<std::mutex> lock(registry_mutex);
+    Registry()[f->database] = f;
+  }
   return SQLITE_OK;
 }
 

@@ -15,6 +15,10 @@
 //     file control, close) and before a write that does not continue the
 //     buffer, so SQLite never sees the file without its own earlier writes;
 //   - when the buffer holds kFlushBytes.
+// What is still buffered when the connection releases the WAL write lock
+// (seen on the database file, whose calls the VFS also passes through) is
+// dropped: pages a rolled-back transaction spilled, which another
+// connection may overwrite with its own commit as soon as the lock is free.
 // Nothing else changes: no frame is published before it is in the file, and a
 // process killed with frames still buffered loses only frames of a commit not
 // yet done, which SQLite's recovery drops as it would a torn write.

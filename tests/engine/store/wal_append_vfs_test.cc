@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <random>
 #include <string>
+#include <vector>
 
 namespace zgtflow::store::sqlite {
 namespace {
@@ -135,6 +136,80 @@ TEST_CASE("a transaction bigger than the page cache spills to the WAL and still 
   CHECK(IntegrityCheck(reader) == "ok");
   sqlite3_close(reader);
   sqlite3_close(writer);
+}
+
+TEST_CASE("pages of a rolled-back transaction never overwrite another connection's commits",
+          "[store]") {
+  TempFolder folder;
+  sqlite3* a = Open(folder.File(), WalAppendVfsName());
+  sqlite3* b = Open(folder.File(), WalAppendVfsName());
+  Exec(a, "CREATE TABLE t (id INTEGER PRIMARY KEY, body BLOB)");
+  Exec(a, "CREATE TABLE u (id INTEGER PRIMARY KEY, body BLOB)");
+  // A's transaction spills pages into the WAL (a cache of 10 pages), then
+  // rolls back: its frames lie past the WAL's end, where B writes next.
+  Exec(a, "PRAGMA cache_size=10");
+  Exec(a, "BEGIN");
+  Exec(a, InsertRows(0, 300));
+  Exec(a, "ROLLBACK");
+  // B commits into those places; then A writes again, further on.
+  Exec(b,
+       "WITH RECURSIVE ids(id) AS (SELECT 0 UNION ALL SELECT id + 1 FROM ids WHERE id < 299)"
+       " INSERT INTO u (id, body) SELECT id, zeroblob(300) FROM ids");
+  Exec(a, "INSERT INTO t (id, body) VALUES (1000, x'00')");
+  sqlite3_close(a);
+  sqlite3_close(b);
+
+  sqlite3* reader = Open(folder.File(), nullptr);
+  CHECK(IntegrityCheck(reader) == "ok");
+  CHECK(Scalar(reader, "SELECT count(*) FROM u") == 300);
+  CHECK(Scalar(reader, "SELECT count(*) FROM t") == 1);
+  sqlite3_close(reader);
+}
+
+TEST_CASE("frames still buffered when the WAL write lock is released are dropped, not written",
+          "[store]") {
+  // The VFS's own calls, as SQLite makes them for one connection: its
+  // database file and its WAL, under names made the way SQLite makes them.
+  TempFolder folder;
+  const std::string path = folder.File();
+  sqlite3_vfs* vfs = sqlite3_vfs_find(WalAppendVfsName());
+  REQUIRE(vfs != nullptr);
+  sqlite3_filename name = sqlite3_create_filename(path.c_str(), (path + "-journal").c_str(),
+                                                  (path + "-wal").c_str(), 0, nullptr);
+  std::vector<char> db_memory(vfs->szOsFile), wal_memory(vfs->szOsFile);
+  auto* db = reinterpret_cast<sqlite3_file*>(db_memory.data());
+  auto* wal = reinterpret_cast<sqlite3_file*>(wal_memory.data());
+  int flags = 0;
+  REQUIRE(vfs->xOpen(vfs, name, db, SQLITE_OPEN_MAIN_DB | SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+                     &flags) == SQLITE_OK);
+  REQUIRE(vfs->xOpen(vfs, sqlite3_filename_wal(name), wal,
+                     SQLITE_OPEN_WAL | SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+                     &flags) == SQLITE_OK);
+  auto wal_size = [&] {
+    sqlite3_int64 size = -1;
+    REQUIRE(wal->pMethods->xFileSize(wal, &size) == SQLITE_OK);
+    return size;
+  };
+  const std::vector<char> page(4096, 'p');
+  // A frame of page 2 that ends no commit (the header's second field is 0),
+  // as a transaction writes when it spills: buffered.
+  unsigned char header[24] = {0, 0, 0, 2};
+  REQUIRE(wal->pMethods->xWrite(wal, header, 24, 32) == SQLITE_OK);
+  REQUIRE(wal->pMethods->xWrite(wal, page.data(), 4096, 56) == SQLITE_OK);
+  // The transaction rolls back and the connection releases the write lock
+  // (the default VFS refuses the unlock here, no WAL index being mapped;
+  // the VFS has dropped the frame before it passes the call on).
+  db->pMethods->xShmLock(db, 0, 1, SQLITE_SHM_UNLOCK | SQLITE_SHM_EXCLUSIVE);
+  CHECK(wal_size() == 0);
+  // A commit frame (database size 3 after it) is in the file at once.
+  header[7] = 3;
+  REQUIRE(wal->pMethods->xWrite(wal, header, 24, 32) == SQLITE_OK);
+  REQUIRE(wal->pMethods->xWrite(wal, page.data(), 4096, 56) == SQLITE_OK);
+  db->pMethods->xShmLock(db, 0, 1, SQLITE_SHM_UNLOCK | SQLITE_SHM_EXCLUSIVE);
+  CHECK(wal_size() == 56 + 4096);
+  wal->pMethods->xClose(wal);
+  db->pMethods->xClose(db);
+  sqlite3_free_filename(name);
 }
 
 // A child process commits 5 transactions of 100 rows through the VFS, then,
