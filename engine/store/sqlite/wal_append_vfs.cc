@@ -96,10 +96,11 @@ int WalClose(sqlite3_file* file) {
     auto found = Registry().find(f->database);
     if (found != Registry().end() && found->second == f) Registry().erase(found);
   }
-  const int flushed = Flush(f);
+  // Anything still buffered belongs to a transaction that did not commit
+  // (as at the write lock's release, DbShmLock): dropped.
   const int rc = f->real->pMethods->xClose(f->real);
   f->~WalFile();
-  return rc != SQLITE_OK ? rc : flushed;
+  return rc;
 }
 
 int WalRead(sqlite3_file* file, void* out, int amount, sqlite3_int64 offset) {

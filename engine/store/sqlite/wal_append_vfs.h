@@ -2,8 +2,8 @@
 // WAL frames to the -wal file in one write instead of two per page.
 //
 // Why: SQLite appends a frame as two writes, its 24-byte header and then its
-// page. A batch of 23 steps changes about 100 pages, so its COMMIT made about
-// 200 pwrite calls, and on this machine they were half of the time the store
+// page. A batch of 22 steps changed about 72 pages, so its COMMIT made about
+// 145 pwrite calls, and on this machine they were half of the time the store
 // held its write lock (docs/performance.md). This VFS wraps the default one
 // and, for WAL files only, gathers writes that continue one another in a
 // buffer, writing it out as one:
@@ -12,13 +12,13 @@
 //     fileformat2.html#walformat), so a COMMIT returns with its frames in the
 //     file, before SQLite publishes them in the WAL index for readers;
 //   - before any other operation on the file (read, sync, truncate, size,
-//     file control, close) and before a write that does not continue the
-//     buffer, so SQLite never sees the file without its own earlier writes;
-//   - when the buffer holds kFlushBytes.
+//     file control) and before a write that does not continue the buffer,
+//     so SQLite never sees the file without its own earlier writes;
+//   - when the buffer holds 1 MB (a large transaction).
 // What is still buffered when the connection releases the WAL write lock
-// (seen on the database file, whose calls the VFS also passes through) is
-// dropped: pages a rolled-back transaction spilled, which another
-// connection may overwrite with its own commit as soon as the lock is free.
+// (seen on the database file, whose calls the VFS also passes through) or
+// closes the file is dropped: pages a rolled-back transaction spilled, which
+// another connection may overwrite with its own commit once the lock is free.
 // Nothing else changes: no frame is published before it is in the file, and a
 // process killed with frames still buffered loses only frames of a commit not
 // yet done, which SQLite's recovery drops as it would a torn write.
