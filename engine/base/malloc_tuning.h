@@ -8,7 +8,8 @@
 // next malloc) goes through the shared arena, under its lock, with
 // consolidation: a third of the runtime's CPU in the in-memory benchmark.
 // With 64 the durable benchmark's CPU per transition fell by about a third
-// in memory and by 10–14 % on SQLite and PostgreSQL (docs/performance.md).
+// in memory; on SQLite and PostgreSQL a larger count took 10–14 % off it
+// (docs/performance.md).
 // The caches' worst case is 64 chunks of each of 64 sizes up to 1 KB, about
 // 2 MB per thread.
 //

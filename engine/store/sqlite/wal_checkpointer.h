@@ -10,8 +10,9 @@
 // the indexes, the newest case rows) are written again by the next one.
 // Checkpointing every `frames` frames (10,000 by default, a 40 MB WAL) writes
 // each hot page once per 10,000 frames, and doing it here keeps its writes
-// and syncs out of the commits' way. The durable benchmark went from about
-// 8,500 to about 11,000 transitions/s (docs/performance.md).
+// and syncs out of the commits' way (docs/performance.md, sessions 6 and 7:
+// until session 7 this thread's connection had never read the file, so its
+// checkpoints did nothing and the writer's fallback below did them all).
 //
 // Each round copies the WAL in two passes: most of it while commits go on,
 // then what was committed meanwhile with the store's writer paused (its
