@@ -4,10 +4,11 @@
 -- Why: as a WITHOUT ROWID table keyed by (case_id, seq), each new entry went
 -- into the middle of the tree beside its case's older ones, about seven
 -- entries to a page, so a batch of 22 steps of 22 cases rewrote about 40
--- history pages (B-tree splits included) of its 72 WAL pages. Appended in
--- commit order the entries share the last pages, and the index's small
--- entries (80 to a page) split rarely: 51 WAL pages a batch, and the
--- durable benchmark about 12 % faster (docs/performance.md).
+-- history pages (B-tree splits included): 40 of the 53 WAL pages of a
+-- sampled batch. Appended in commit order the entries share the last pages,
+-- and the index's small entries (80 to a page) split rarely: 51 WAL pages a
+-- batch instead of 72 over a whole run, and the durable benchmark about
+-- 12 % faster (docs/performance.md).
 -- The chain, its order by seq and the uniqueness of (case_id, seq) are as
 -- before.
 
