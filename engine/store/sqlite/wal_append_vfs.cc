@@ -26,12 +26,19 @@ std::atomic<int64_t> total_flushes{0};
 
 sqlite3_vfs* Base(sqlite3_vfs* vfs) { return static_cast<sqlite3_vfs*>(vfs->pAppData); }
 
-// A WAL file opened through the VFS. SQLite allocates szOsFile bytes for it:
-// this object first, the default VFS's file after it.
-struct WalFile {
-  sqlite3_file base;            // First: SQLite sees a WalFile as its sqlite3_file.
-  sqlite3_io_methods methods;   // kWalMethods, at the wrapped file's iVersion.
-  sqlite3_file* real;           // The default VFS's file, after this object.
+// What every file opened through the VFS begins with. SQLite allocates
+// szOsFile bytes for a file: the wrapper first, the default VFS's file after
+// it. Calls the wrapper does not change go straight to `real` (Pass*).
+struct WrappedFile {
+  sqlite3_file base;            // First: SQLite sees the wrapper as its sqlite3_file.
+  sqlite3_io_methods methods;   // The wrapper's table, at the wrapped file's iVersion.
+  sqlite3_file* real;           // The default VFS's file, after the wrapper.
+};
+
+sqlite3_file* Real(sqlite3_file* file) { return reinterpret_cast<WrappedFile*>(file)->real; }
+
+// A WAL file opened through the VFS (kWalMethods).
+struct WalFile : WrappedFile {
   std::string buffer;           // Writes not yet made, continuing each other...
   sqlite3_int64 buffer_at = 0;  // ...from this offset.
   // Where the page of the last frame header written goes, when that header
@@ -71,12 +78,9 @@ std::unordered_map<const char*, WalFile*>& Registry() {
   return *registry;
 }
 
-// A database file opened through the VFS: the default VFS's file after it,
-// every call passed on; see DbShmLock.
-struct DbFile {
-  sqlite3_file base;
-  sqlite3_io_methods methods;
-  sqlite3_file* real;
+// A database file opened through the VFS (kDbMethods): every call passed
+// on, but for DbShmLock's look at the write lock.
+struct DbFile : WrappedFile {
   const char* name;  // As SQLite passed it to xOpen: the registry's key.
 };
 
@@ -87,7 +91,57 @@ constexpr size_t RealOffset() {
   return (std::max(sizeof(WalFile), sizeof(DbFile)) + 15) & ~size_t{15};
 }
 
-// ---- the WAL file's methods ----
+// ---- calls passed to the default VFS's file unchanged ----
+
+int PassRead(sqlite3_file* file, void* out, int amount, sqlite3_int64 offset) {
+  return Real(file)->pMethods->xRead(Real(file), out, amount, offset);
+}
+int PassWrite(sqlite3_file* file, const void* data, int amount, sqlite3_int64 offset) {
+  return Real(file)->pMethods->xWrite(Real(file), data, amount, offset);
+}
+int PassTruncate(sqlite3_file* file, sqlite3_int64 size) {
+  return Real(file)->pMethods->xTruncate(Real(file), size);
+}
+int PassSync(sqlite3_file* file, int flags) {
+  return Real(file)->pMethods->xSync(Real(file), flags);
+}
+int PassFileSize(sqlite3_file* file, sqlite3_int64* size) {
+  return Real(file)->pMethods->xFileSize(Real(file), size);
+}
+int PassLock(sqlite3_file* file, int level) {
+  return Real(file)->pMethods->xLock(Real(file), level);
+}
+int PassUnlock(sqlite3_file* file, int level) {
+  return Real(file)->pMethods->xUnlock(Real(file), level);
+}
+int PassCheckReservedLock(sqlite3_file* file, int* out) {
+  return Real(file)->pMethods->xCheckReservedLock(Real(file), out);
+}
+int PassFileControl(sqlite3_file* file, int op, void* arg) {
+  return Real(file)->pMethods->xFileControl(Real(file), op, arg);
+}
+int PassSectorSize(sqlite3_file* file) { return Real(file)->pMethods->xSectorSize(Real(file)); }
+int PassDeviceCharacteristics(sqlite3_file* file) {
+  return Real(file)->pMethods->xDeviceCharacteristics(Real(file));
+}
+int PassShmMap(sqlite3_file* file, int region, int size, int extend, void volatile** out) {
+  return Real(file)->pMethods->xShmMap(Real(file), region, size, extend, out);
+}
+int PassShmLock(sqlite3_file* file, int offset, int n, int flags) {
+  return Real(file)->pMethods->xShmLock(Real(file), offset, n, flags);
+}
+void PassShmBarrier(sqlite3_file* file) { Real(file)->pMethods->xShmBarrier(Real(file)); }
+int PassShmUnmap(sqlite3_file* file, int delete_flag) {
+  return Real(file)->pMethods->xShmUnmap(Real(file), delete_flag);
+}
+int PassFetch(sqlite3_file* file, sqlite3_int64 offset, int amount, void** out) {
+  return Real(file)->pMethods->xFetch(Real(file), offset, amount, out);
+}
+int PassUnfetch(sqlite3_file* file, sqlite3_int64 offset, void* page) {
+  return Real(file)->pMethods->xUnfetch(Real(file), offset, page);
+}
+
+// ---- the WAL file's methods: the buffer flushed before any other use ----
 
 int WalClose(sqlite3_file* file) {
   WalFile* f = Wal(file);
@@ -104,9 +158,8 @@ int WalClose(sqlite3_file* file) {
 }
 
 int WalRead(sqlite3_file* file, void* out, int amount, sqlite3_int64 offset) {
-  WalFile* f = Wal(file);
-  if (int rc = Flush(f); rc != SQLITE_OK) return rc;
-  return f->real->pMethods->xRead(f->real, out, amount, offset);
+  if (int rc = Flush(Wal(file)); rc != SQLITE_OK) return rc;
+  return PassRead(file, out, amount, offset);
 }
 
 int WalWrite(sqlite3_file* file, const void* data, int amount, sqlite3_int64 offset) {
@@ -129,78 +182,35 @@ int WalWrite(sqlite3_file* file, const void* data, int amount, sqlite3_int64 off
 }
 
 int WalTruncate(sqlite3_file* file, sqlite3_int64 size) {
-  WalFile* f = Wal(file);
-  if (int rc = Flush(f); rc != SQLITE_OK) return rc;
-  return f->real->pMethods->xTruncate(f->real, size);
+  if (int rc = Flush(Wal(file)); rc != SQLITE_OK) return rc;
+  return PassTruncate(file, size);
 }
 
 int WalSyncFile(sqlite3_file* file, int flags) {
-  WalFile* f = Wal(file);
-  if (int rc = Flush(f); rc != SQLITE_OK) return rc;
-  return f->real->pMethods->xSync(f->real, flags);
+  if (int rc = Flush(Wal(file)); rc != SQLITE_OK) return rc;
+  return PassSync(file, flags);
 }
 
 int WalFileSize(sqlite3_file* file, sqlite3_int64* size) {
-  WalFile* f = Wal(file);
-  if (int rc = Flush(f); rc != SQLITE_OK) return rc;
-  return f->real->pMethods->xFileSize(f->real, size);
-}
-
-int WalLock(sqlite3_file* file, int level) {
-  return Wal(file)->real->pMethods->xLock(Wal(file)->real, level);
-}
-
-int WalUnlock(sqlite3_file* file, int level) {
-  return Wal(file)->real->pMethods->xUnlock(Wal(file)->real, level);
-}
-
-int WalCheckReservedLock(sqlite3_file* file, int* out) {
-  return Wal(file)->real->pMethods->xCheckReservedLock(Wal(file)->real, out);
+  if (int rc = Flush(Wal(file)); rc != SQLITE_OK) return rc;
+  return PassFileSize(file, size);
 }
 
 int WalFileControl(sqlite3_file* file, int op, void* arg) {
-  WalFile* f = Wal(file);
-  if (int rc = Flush(f); rc != SQLITE_OK) return rc;
-  return f->real->pMethods->xFileControl(f->real, op, arg);
-}
-
-int WalSectorSize(sqlite3_file* file) {
-  return Wal(file)->real->pMethods->xSectorSize(Wal(file)->real);
-}
-
-int WalDeviceCharacteristics(sqlite3_file* file) {
-  return Wal(file)->real->pMethods->xDeviceCharacteristics(Wal(file)->real);
-}
-
-int WalShmMap(sqlite3_file* file, int region, int size, int extend, void volatile** out) {
-  return Wal(file)->real->pMethods->xShmMap(Wal(file)->real, region, size, extend, out);
-}
-
-int WalShmLock(sqlite3_file* file, int offset, int n, int flags) {
-  return Wal(file)->real->pMethods->xShmLock(Wal(file)->real, offset, n, flags);
-}
-
-void WalShmBarrier(sqlite3_file* file) { Wal(file)->real->pMethods->xShmBarrier(Wal(file)->real); }
-
-int WalShmUnmap(sqlite3_file* file, int delete_flag) {
-  return Wal(file)->real->pMethods->xShmUnmap(Wal(file)->real, delete_flag);
+  if (int rc = Flush(Wal(file)); rc != SQLITE_OK) return rc;
+  return PassFileControl(file, op, arg);
 }
 
 int WalFetch(sqlite3_file* file, sqlite3_int64 offset, int amount, void** out) {
-  WalFile* f = Wal(file);
-  if (int rc = Flush(f); rc != SQLITE_OK) return rc;
-  return f->real->pMethods->xFetch(f->real, offset, amount, out);
-}
-
-int WalUnfetch(sqlite3_file* file, sqlite3_int64 offset, void* page) {
-  return Wal(file)->real->pMethods->xUnfetch(Wal(file)->real, offset, page);
+  if (int rc = Flush(Wal(file)); rc != SQLITE_OK) return rc;
+  return PassFetch(file, offset, amount, out);
 }
 
 const sqlite3_io_methods kWalMethods = {
-    3,           WalClose,      WalRead,          WalWrite,          WalTruncate,
-    WalSyncFile, WalFileSize,   WalLock,          WalUnlock,         WalCheckReservedLock,
-    WalFileControl, WalSectorSize, WalDeviceCharacteristics, WalShmMap, WalShmLock,
-    WalShmBarrier,  WalShmUnmap,   WalFetch,         WalUnfetch,
+    3,           WalClose,        WalRead,        WalWrite,  WalTruncate,
+    WalSyncFile, WalFileSize,     PassLock,       PassUnlock, PassCheckReservedLock,
+    WalFileControl, PassSectorSize, PassDeviceCharacteristics, PassShmMap, PassShmLock,
+    PassShmBarrier, PassShmUnmap,   WalFetch,       PassUnfetch,
 };
 
 // ---- the database file's methods: its own, but for the write lock ----
@@ -222,7 +232,7 @@ int DbShmLock(sqlite3_file* file, int offset, int n, int flags) {
       found->second->commit_page_at = -1;
     }
   }
-  return f->real->pMethods->xShmLock(f->real, offset, n, flags);
+  return PassShmLock(file, offset, n, flags);
 }
 
 int DbClose(sqlite3_file* file) {
@@ -231,58 +241,12 @@ int DbClose(sqlite3_file* file) {
   f->~DbFile();
   return rc;
 }
-int DbRead(sqlite3_file* file, void* out, int amount, sqlite3_int64 offset) {
-  return Db(file)->real->pMethods->xRead(Db(file)->real, out, amount, offset);
-}
-int DbWrite(sqlite3_file* file, const void* data, int amount, sqlite3_int64 offset) {
-  return Db(file)->real->pMethods->xWrite(Db(file)->real, data, amount, offset);
-}
-int DbTruncate(sqlite3_file* file, sqlite3_int64 size) {
-  return Db(file)->real->pMethods->xTruncate(Db(file)->real, size);
-}
-int DbSync(sqlite3_file* file, int flags) {
-  return Db(file)->real->pMethods->xSync(Db(file)->real, flags);
-}
-int DbFileSize(sqlite3_file* file, sqlite3_int64* size) {
-  return Db(file)->real->pMethods->xFileSize(Db(file)->real, size);
-}
-int DbLock(sqlite3_file* file, int level) {
-  return Db(file)->real->pMethods->xLock(Db(file)->real, level);
-}
-int DbUnlock(sqlite3_file* file, int level) {
-  return Db(file)->real->pMethods->xUnlock(Db(file)->real, level);
-}
-int DbCheckReservedLock(sqlite3_file* file, int* out) {
-  return Db(file)->real->pMethods->xCheckReservedLock(Db(file)->real, out);
-}
-int DbFileControl(sqlite3_file* file, int op, void* arg) {
-  return Db(file)->real->pMethods->xFileControl(Db(file)->real, op, arg);
-}
-int DbSectorSize(sqlite3_file* file) {
-  return Db(file)->real->pMethods->xSectorSize(Db(file)->real);
-}
-int DbDeviceCharacteristics(sqlite3_file* file) {
-  return Db(file)->real->pMethods->xDeviceCharacteristics(Db(file)->real);
-}
-int DbShmMap(sqlite3_file* file, int region, int size, int extend, void volatile** out) {
-  return Db(file)->real->pMethods->xShmMap(Db(file)->real, region, size, extend, out);
-}
-void DbShmBarrier(sqlite3_file* file) { Db(file)->real->pMethods->xShmBarrier(Db(file)->real); }
-int DbShmUnmap(sqlite3_file* file, int delete_flag) {
-  return Db(file)->real->pMethods->xShmUnmap(Db(file)->real, delete_flag);
-}
-int DbFetch(sqlite3_file* file, sqlite3_int64 offset, int amount, void** out) {
-  return Db(file)->real->pMethods->xFetch(Db(file)->real, offset, amount, out);
-}
-int DbUnfetch(sqlite3_file* file, sqlite3_int64 offset, void* page) {
-  return Db(file)->real->pMethods->xUnfetch(Db(file)->real, offset, page);
-}
 
 const sqlite3_io_methods kDbMethods = {
-    3,      DbClose,      DbRead,          DbWrite,          DbTruncate,
-    DbSync, DbFileSize,   DbLock,          DbUnlock,         DbCheckReservedLock,
-    DbFileControl, DbSectorSize, DbDeviceCharacteristics, DbShmMap, DbShmLock,
-    DbShmBarrier,  DbShmUnmap,   DbFetch,         DbUnfetch,
+    3,        DbClose,        PassRead,       PassWrite,  PassTruncate,
+    PassSync, PassFileSize,   PassLock,       PassUnlock, PassCheckReservedLock,
+    PassFileControl, PassSectorSize, PassDeviceCharacteristics, PassShmMap, DbShmLock,
+    PassShmBarrier,  PassShmUnmap,   PassFetch,      PassUnfetch,
 };
 
 // Opens `name` with the default VFS into the memory after `wrapper`, or
