@@ -56,6 +56,9 @@ struct Options {
   std::string only;                // Run only the configuration of this name.
   bool ceiling = true;             // false: skip the ceiling (profiling the runtime alone).
   int in_flight = 0;               // Batches in flight; 0 = what the store says.
+  // Inputs in flight in the pipelined row (the target is at 64). More
+  // tells whether that row is bound by latency (it rises) or by CPU (it does not).
+  int chains = 64;
   // Finished cases in the store before anything is timed (durable_seed.h);
   // WORKLOAD.md's durable anchor has 100,000 case rows.
   int64_t seed = 100000;
@@ -445,6 +448,7 @@ int Main(int argc, char** argv) {
     else if (arg == "--no-ceiling") options.ceiling = false;
     else if (arg == "--in-flight") options.in_flight = std::atoi(next().c_str());
     else if (arg == "--seed") options.seed = std::atoll(next().c_str());
+    else if (arg == "--chains") options.chains = std::max(1, std::atoi(next().c_str()));
     else if (arg == "--two-writes-per-page") options.wal_append = false;
     else {
       std::fprintf(stderr,
@@ -452,7 +456,8 @@ int Main(int argc, char** argv) {
                    "                         [--seconds S] [--runs R] [--only NAME]"
                    " [--no-ceiling]\n"
                    "                         [--in-flight BATCHES] [--seed CASES]"
-                   " [--two-writes-per-page]\n");
+                   " [--two-writes-per-page]\n"
+                   "                         [--chains INPUTS]\n");
       return 2;
     }
   }
@@ -529,7 +534,8 @@ int Main(int argc, char** argv) {
       {"8-clients", 8, false},
       {"8-clients-batched", 8, true},
       {"64-in-flight-batched", 64, true},
-      {"64-in-flight-pipelined", 64, true, /*pipelined=*/true},
+      {std::to_string(options.chains) + "-in-flight-pipelined", options.chains, true,
+       /*pipelined=*/true},
   };
   std::printf("# zgt_durable_bench %s: app-listing cases through CaseRunner, %.1f s x %d runs,"
               " %lld finished cases in the store before\n",
