@@ -125,13 +125,15 @@ CLI::App* AddDiff(CLI::App& app, DiffOptions& options);
 int RunDiff(const DiffOptions& options);
 
 // `zgtflow migrate --db URL --workflow ID --from V --to V [--map OLD=NEW …]
-// [--case ID …] [--dry-run]`: moves running cases to another version.
+// [--default FIELD=VALUE …] [--case ID …] [--dry-run]`: moves running cases
+// to another version.
 struct MigrateOptions {
   std::string db = "sqlite:var/zgtflow.db";
   std::string workflow;
   std::string from;
   std::string to;
   std::vector<std::string> maps;     // "OLD=NEW".
+  std::vector<std::string> defaults;  // "FIELD=VALUE": for cases without a value.
   std::vector<std::string> cases;    // Empty = every running case on `from`.
   bool dry_run = false;
   std::string actor = "management_unit";

@@ -1,7 +1,8 @@
 // `zgtflow migrate --db URL --workflow ID --from VERSION --to VERSION
-// [--map OLD=NEW …] [--case ID …] [--dry-run]`: moves the running cases of
-// one version to another with an explicit state map (engine/core/migration.h
-// says what is checked). Every case is planned first; when any cannot move,
+// [--map OLD=NEW …] [--default FIELD=VALUE …] [--case ID …] [--dry-run]`:
+// moves the running cases of one version to another with an explicit state
+// map, giving fields a case has no value for (a new required field) the
+// defaults named (engine/core/migration.h says what is checked). Every case is planned first; when any cannot move,
 // nothing is written. Then each case is one revision-checked transaction
 // with a hash-chained history entry recording the migration. Exit 0 done
 // (or a dry run that could be done), 1 refused, 2 bad arguments or store.
@@ -16,7 +17,9 @@
 #include "cli/calendar_loader.h"
 #include "cli/commands.h"
 #include "cli/versions.h"
+#include "engine/core/payload.h"
 #include "engine/runtime/case_migration.h"
+#include "engine/runtime/json_codec.h"
 #include "engine/store/open/open_store.h"
 
 namespace zgtflow::cli {
@@ -40,6 +43,40 @@ int64_t NowMs() {
       .count();
 }
 
+// `--default FIELD=VALUE` as a field name and an untyped value: VALUE as
+// JSON when it is JSON (3, true, "3", {"name": …}), else as text (2026-05-02,
+// 张三), so a user seldom needs JSON quotes. Checked against `to`'s field.
+Status ParseDefault(const std::string& pair, const model::Workflow& to, model::Object* defaults) {
+  const size_t eq = pair.find('=');
+  const std::string name = eq == std::string::npos ? "" : pair.substr(0, eq);
+  if (name.empty()) return Status::InvalidArgument("expected FIELD=VALUE");
+  const std::string text = pair.substr(eq + 1);
+  const int field = to.FindField(name);
+  if (field < 0) {
+    return Status::InvalidArgument(to.id + "@" + to.VersionHex() + " has no field '" + name + "'");
+  }
+  if (defaults->count(name)) return Status::InvalidArgument("'" + name + "' is given twice");
+  try {
+    (void)nlohmann::json(text).dump();  // Throws on bytes that are not UTF-8.
+  } catch (const nlohmann::json::exception&) {
+    return Status::InvalidArgument("the value is not valid UTF-8");
+  }
+  nlohmann::json parsed = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  model::Value value = model::Value::Text(text);
+  if (!parsed.is_discarded()) {
+    Result<model::Value> decoded = runtime::ValueFromJson(parsed);
+    if (!decoded.ok()) return decoded.status();
+    value = std::move(decoded).value();
+  }
+  if (value.is_null()) return Status::InvalidArgument("a default needs a value, not null");
+  Result<model::Value> typed = core::TypePayloadValue(to.fields[field].type, value);
+  if (!typed.ok()) {
+    return Status::InvalidArgument("field '" + name + "': " + typed.status().message());
+  }
+  (*defaults)[name] = std::move(value);
+  return Status::Ok();
+}
+
 }  // namespace
 
 CLI::App* AddMigrate(CLI::App& app, MigrateOptions& options) {
@@ -53,6 +90,9 @@ CLI::App* AddMigrate(CLI::App& app, MigrateOptions& options) {
   command->add_option("--map", options.maps,
                       "OLD=NEW: cases in state OLD go to state NEW (repeatable; states not "
                       "named keep their name)");
+  command->add_option("--default", options.defaults,
+                      "FIELD=VALUE: the value of FIELD in every moved case that has none, such "
+                      "as a field the new version requires (repeatable)");
   command->add_option("--case", options.cases, "Only these cases (repeatable; default all running)");
   command->add_flag("--dry-run", options.dry_run, "Show what would happen; write nothing");
   command->add_option("--actor", options.actor,
@@ -121,6 +161,14 @@ int RunMigrate(const MigrateOptions& options) {
     map[old_name] = new_name;
   }
 
+  model::Object defaults;
+  for (const std::string& pair : options.defaults) {
+    if (Status parsed = ParseDefault(pair, b, &defaults); !parsed.ok()) {
+      std::cerr << "zgtflow migrate: --default " << pair << ": " << parsed.message() << "\n";
+      return kError;
+    }
+  }
+
   Result<calendar::Calendar> calendar = LoadCalendar(a.calendar, options.calendars_dir);
   if (!calendar.ok()) {
     std::cerr << "zgtflow migrate: warning: " << calendar.status().message()
@@ -155,11 +203,11 @@ int RunMigrate(const MigrateOptions& options) {
   int refused = 0;
   for (const std::string& id : ids) {
     Result<runtime::CaseMigration> plan =
-        runtime::PlanCaseMigration(db, a, b, id, map, options.actor, now_ms, cal);
+        runtime::PlanCaseMigration(db, a, b, id, map, options.actor, now_ms, cal, defaults);
     for (int attempt = 1; !plan.ok() && plan.status().code() == StatusCode::kConflict &&
                           attempt < kAttempts;
          ++attempt) {
-      plan = runtime::PlanCaseMigration(db, a, b, id, map, options.actor, now_ms, cal);
+      plan = runtime::PlanCaseMigration(db, a, b, id, map, options.actor, now_ms, cal, defaults);
     }
     if (!plan.ok()) {
       std::cerr << "zgtflow migrate: case " << id << ": " << plan.status().message() << "\n";
@@ -191,7 +239,9 @@ int RunMigrate(const MigrateOptions& options) {
     }
     const std::string line = plan.case_id + ": " + Join(plan.from_states) + " -> " +
                              Join(plan.to_states) + " (timers: " + std::to_string(cancelled) +
-                             " cancelled, " + std::to_string(scheduled) + " scheduled)";
+                             " cancelled, " + std::to_string(scheduled) + " scheduled" +
+                             (plan.defaulted.empty() ? "" : "; defaults: " + Join(plan.defaulted)) +
+                             ")";
     if (options.dry_run) {
       std::cout << "would move " << line << "\n";
       continue;
@@ -200,7 +250,8 @@ int RunMigrate(const MigrateOptions& options) {
     // A step committed since the plan: plan that case again on its new revision.
     for (int attempt = 1; status.code() == StatusCode::kConflict && attempt < kAttempts; ++attempt) {
       Result<runtime::CaseMigration> again =
-          runtime::PlanCaseMigration(db, a, b, plan.case_id, map, options.actor, NowMs(), cal);
+          runtime::PlanCaseMigration(db, a, b, plan.case_id, map, options.actor, NowMs(), cal,
+                                     defaults);
       if (!again.ok()) {
         status = again.status();
         break;

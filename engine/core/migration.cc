@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "engine/core/payload.h"
 #include "engine/core/step_context.h"
 #include "engine/core/timers.h"
 
@@ -56,7 +57,7 @@ bool SameTimer(const model::TimerDef& a, const Workflow& wa, const model::TimerD
 }  // namespace
 
 Input MigrationInput(const Workflow& from, const Workflow& to, const StateMap& map,
-                     std::string actor_role) {
+                     std::string actor_role, const model::Object& defaults) {
   Input input;
   input.kind = InputKind::kMigrate;
   input.event = to.id;
@@ -66,6 +67,7 @@ Input MigrationInput(const Workflow& from, const Workflow& to, const StateMap& m
   input.payload["from"] = Value::Text(from.VersionHex());
   input.payload["to"] = Value::Text(to.VersionHex());
   input.payload["map"] = Value::MakeObject(std::move(moves));
+  if (!defaults.empty()) input.payload["defaults"] = Value::MakeObject(defaults);
   return input;
 }
 
@@ -94,11 +96,17 @@ Result<MigrationSpec> ReadMigration(const Input& input) {
       spec.map[old_name] = new_name.AsText();
     }
   }
+  if (auto it = input.payload.find("defaults"); it != input.payload.end()) {
+    if (it->second.kind() != Value::Kind::kObject) {
+      return Status::InvalidArgument("a migration's 'defaults' must be an object");
+    }
+    spec.defaults = it->second.AsObject();
+  }
   return spec;
 }
 
 StepResult Migrate(const Workflow& from, const Workflow& to, const CaseState& state,
-                   const StateMap& map, const StepClock& clock) {
+                   const StateMap& map, const StepClock& clock, const model::Object& defaults) {
   StepResult result;
   result.next = state;
   auto refuse = [&](std::string code, std::string message, std::string field = "") {
@@ -172,7 +180,15 @@ StepResult Migrate(const Workflow& from, const Workflow& to, const CaseState& st
                                        " top-level states at once");
   }
 
-  // Data by field name.
+  // Data by field name; the defaults fill what is left without a value.
+  for (const auto& [name, value] : defaults) {
+    if (to.FindField(name) < 0) {
+      return refuse("unknown-field", "a default is given for '" + name + "', which " + to.id +
+                                         "@" + to.VersionHex() + " does not have",
+                    name);
+    }
+  }
+  std::vector<std::string> defaulted;  // Fields that took their default.
   CaseState next = NewCaseState(to.version, to.fields.size());
   next.status = state.status;
   next.revision = state.revision + 1;
@@ -190,6 +206,16 @@ StepResult Migrate(const Workflow& from, const Workflow& to, const CaseState& st
                       field.name);
       }
       next.data[i] = state.data[old_index];
+    }
+    if (auto given = defaults.find(field.name); given != defaults.end() && next.data[i].is_null()) {
+      Result<Value> typed = TypePayloadValue(field.type, given->second);
+      if (!typed.ok()) {
+        return refuse("bad-type", "the default for field '" + field.name + "': " +
+                                      typed.status().message(),
+                      field.name);
+      }
+      next.data[i] = std::move(typed).value();
+      if (!next.data[i].is_null()) defaulted.push_back(field.name);
     }
     if (field.required && next.data[i].is_null()) {
       return refuse("missing-field", "field '" + field.name + "' is required in " + to.id + "@" +
@@ -257,6 +283,9 @@ StepResult Migrate(const Workflow& from, const Workflow& to, const CaseState& st
   std::string text = "migrated " + to.id + " from " + from.VersionHex() + " to " + to.VersionHex();
   for (const auto& [old_name, new_name] : moves) {
     text += old_name == new_name ? "; " + old_name : "; " + old_name + " -> " + new_name;
+  }
+  for (const std::string& name : defaulted) {
+    text += "; " + name + " = " + next.data[static_cast<size_t>(to.FindField(name))].ToDisplayString();
   }
   Effect record;
   record.kind = EffectKind::kRecord;

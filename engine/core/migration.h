@@ -14,9 +14,12 @@
 // - No exit or entry actions run, no eventless transition is taken: the case
 //   is where it was, under the new definition. The next input proceeds as usual.
 // - Data moves by field name. A field whose type changed and holds a value is
-//   refused ("bad-type"); a required field of the new version without a
-//   value is refused ("missing-field"); fields the new version dropped are
-//   gone (the history keeps them).
+//   refused ("bad-type"); fields the new version dropped are gone (the
+//   history keeps them). A field left without a value takes the migration's
+//   default for it, when one is given (`zgtflow migrate --default`), typed
+//   as an input's payload is ("bad-type" when it does not fit; a default for
+//   a field the new version lacks is "unknown-field"); a required field of
+//   the new version still without a value is refused ("missing-field").
 // - Timers: every pending timer is cancelled and every timer of every state
 //   of the new configuration is scheduled, as on entry at the migration's
 //   instant — except that a timer whose definition is the same in both
@@ -48,20 +51,27 @@ struct MigrationSpec {
   std::string from;  // 16 hex digits.
   std::string to;
   StateMap map;
+  // Field name → value for the fields a case has no value for (untyped, as
+  // an input's payload: "2026-05-02" becomes a date for a date field).
+  model::Object defaults;
 };
 
 // The kMigrate input that records a migration: event = the workflow id,
-// payload {"from": HEX, "to": HEX, "map": {old: new, …}}.
+// payload {"from": HEX, "to": HEX, "map": {old: new, …}}, and "defaults":
+// {field: value, …} when any are given (entries written before defaults
+// existed have none, and read back as none).
 Input MigrationInput(const model::Workflow& from, const model::Workflow& to, const StateMap& map,
-                     std::string actor_role);
+                     std::string actor_role, const model::Object& defaults = {});
 // Reads a kMigrate input back. InvalidArgument when it is not one.
 Result<MigrationSpec> ReadMigration(const Input& input);
 
-// Moves `state`, a case of `from`, to `to`. next.revision = state.revision + 1.
-// A rejection (codes "not-running", "unmapped-state", "unknown-state",
-// "bad-structure", "bad-type", "missing-field", "pending-call", "eval-error")
+// Moves `state`, a case of `from`, to `to`, filling fields without a value
+// from `defaults`. next.revision = state.revision + 1. A rejection (codes
+// "not-running", "unmapped-state", "unknown-state", "bad-structure",
+// "bad-type", "unknown-field", "missing-field", "pending-call", "eval-error")
 // leaves nothing changed.
 StepResult Migrate(const model::Workflow& from, const model::Workflow& to, const CaseState& state,
-                   const StateMap& map, const StepClock& clock);
+                   const StateMap& map, const StepClock& clock,
+                   const model::Object& defaults = {});
 
 }  // namespace zgtflow::core

@@ -51,7 +51,8 @@ Result<CaseState> ReplayVersions(const model::Workflow& first, const VersionLook
                       where + ": migrates from version " + spec->from + " but the case is on " +
                           workflow.VersionHex());
       }
-      result = Migrate(workflow, *next_version, state, spec->map, StepClock{entry.at, calendar});
+      result = Migrate(workflow, *next_version, state, spec->map, StepClock{entry.at, calendar},
+                       spec->defaults);
     } else {
       result = Step(workflow, state, entry.input, StepClock{entry.at, calendar});
     }

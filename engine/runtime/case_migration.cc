@@ -25,7 +25,8 @@ std::vector<std::string> Names(const model::Workflow& workflow, const core::Case
 Result<CaseMigration> PlanCaseMigration(store::Store& store, const model::Workflow& from,
                                         const model::Workflow& to, const std::string& case_id,
                                         const core::StateMap& map, const std::string& actor,
-                                        int64_t now_ms, const calendar::Calendar* calendar) {
+                                        int64_t now_ms, const calendar::Calendar* calendar,
+                                        const model::Object& defaults) {
   Result<store::CaseRow> row = store.GetCase(case_id);
   if (!row.ok()) return row.status();
   if (row->workflow != from.id || row->version != from.VersionHex()) {
@@ -47,15 +48,22 @@ Result<CaseMigration> PlanCaseMigration(store::Store& store, const model::Workfl
   CaseMigration out;
   out.case_id = case_id;
   out.from_states = Names(from, *state);
-  const core::Input input = core::MigrationInput(from, to, map, actor);
-  core::StepResult result =
-      core::Migrate(from, to, *state, map, core::StepClock{calendar::Instant{now_ms}, calendar});
+  const core::Input input = core::MigrationInput(from, to, map, actor, defaults);
+  core::StepResult result = core::Migrate(
+      from, to, *state, map, core::StepClock{calendar::Instant{now_ms}, calendar}, defaults);
   if (result.rejection) {
     out.refusal = std::move(result.rejection);
     return out;
   }
   const core::CaseState& next = result.next;
   out.to_states = Names(to, next);
+  for (size_t i = 0; i < to.fields.size(); ++i) {
+    const std::string& name = to.fields[i].name;
+    const int old_index = from.FindField(name);
+    const bool had_value = old_index >= 0 && static_cast<size_t>(old_index) < state->data.size() &&
+                           !state->data[old_index].is_null();
+    if (defaults.count(name) && !had_value && !next.data[i].is_null()) out.defaulted.push_back(name);
+  }
   out.effects = result.effects;
 
   store::StepCommit& commit = out.commit;

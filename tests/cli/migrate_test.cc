@@ -178,5 +178,105 @@ TEST_CASE("migrate moves running cases with a checked state map, all or nothing"
   CHECK(RunZgtflow({"audit", "verify", "--db", db}).status == 0);
 }
 
+TEST_CASE("migrate --default gives a field the new version requires to the cases without one",
+          "[cli]") {
+  TempDir dir;
+  std::string flows = dir.File("workflows");
+  CopyWorkflows(flows, {"roles", "rectification"});
+  std::string db = "sqlite:" + dir.File("z.db");
+  std::string waiting, verifying;
+  {
+    LocalRuntime v1(db, flows);
+    waiting = v1.Create();
+    verifying = v1.Create();
+    CHECK(v1.Send(verifying, "submit", "project_company") == "[\"verifying\"]");
+  }
+  const std::string v1 = Read(db, waiting).version;
+
+  // Version 2: a revised measure names who is responsible, and when the
+  // notice was received, for every rectification.
+  std::string text = ReadText(flows + "/rectification.flow");
+  const std::string subject_line = "subject            text      \"整改事项\"      required\n";
+  const size_t at = text.find(subject_line);
+  REQUIRE(at != std::string::npos);
+  text.insert(at + subject_line.size(),
+              "    responsible        text      \"整改责任人\"    required\n"
+              "    received           date      \"收到通知日期\"  required\n");
+  WriteText(flows + "/rectification.flow", text);
+  Run deploy = RunZgtflow({"deploy", "--db", db, "--workflows", flows});
+  INFO(deploy.out << deploy.err);
+  REQUIRE(deploy.status == 0);
+  const size_t new_at = deploy.out.find("new        rectification@");
+  REQUIRE(new_at != std::string::npos);
+  const std::string v2 = deploy.out.substr(new_at + 25, 16);
+
+  auto migrate = [&](std::vector<std::string> more) {
+    std::vector<std::string> args = {"migrate", "--db", db, "--workflow", "rectification",
+                                     "--from", v1, "--to", v2, "--workflows", flows};
+    args.insert(args.end(), more.begin(), more.end());
+    return RunZgtflow(args);
+  };
+
+  // Without a value for the new required fields, no case moves.
+  Run missing = migrate({"--default", "responsible=李工"});
+  INFO(missing.out << missing.err);
+  CHECK(missing.status == 1);
+  CHECK(Contains(missing.err, "cannot move: missing-field: field 'received' is required"));
+  CHECK(Read(db, waiting).version == v1);
+
+  // Bad defaults are refused before any case is planned.
+  Run unknown = migrate({"--default", "nobody=1"});
+  CHECK(unknown.status == 2);
+  CHECK(Contains(unknown.err, "--default nobody=1: rectification@" + v2 + " has no field 'nobody'"));
+  Run bad_date = migrate({"--default", "responsible=李工", "--default", "received=yesterday"});
+  CHECK(bad_date.status == 2);
+  CHECK(Contains(bad_date.err, "--default received=yesterday: field 'received':"));
+  Run no_value = migrate({"--default", "received=null"});
+  CHECK(no_value.status == 2);
+  CHECK(Contains(no_value.err, "a default needs a value"));
+  Run not_utf8 = migrate({"--default", "responsible=\xff\xfe"});
+  CHECK(not_utf8.status == 2);
+  CHECK(Contains(not_utf8.err, "not valid UTF-8"));
+  Run twice = migrate({"--default", "responsible=a", "--default", "responsible=b"});
+  CHECK(twice.status == 2);
+  CHECK(Contains(twice.err, "'responsible' is given twice"));
+
+  const std::vector<std::string> both = {"--default", "responsible=李工", "--default",
+                                         "received=2026-12-01"};
+  std::vector<std::string> dry_args = both;
+  dry_args.push_back("--dry-run");
+  Run dry = migrate(dry_args);
+  INFO(dry.out << dry.err);
+  CHECK(dry.status == 0);
+  CHECK(Contains(dry.out, "would move " + verifying + ": verifying -> verifying (timers: 0 "
+                          "cancelled, 0 scheduled; defaults: responsible,received)"));
+  CHECK(Read(db, verifying).version == v1);
+
+  Run moved = migrate(both);
+  INFO(moved.out << moved.err);
+  CHECK(moved.status == 0);
+  CHECK(Contains(moved.out, "migrated 2 of 2 cases"));
+  auto opened = store::OpenStore(db);
+  REQUIRE(opened.ok());
+  auto row = opened.value()->GetCase(verifying);
+  REQUIRE(row.ok());
+  CHECK(row->version == v2);
+  CHECK(Contains(row->data, "\"responsible\":\"李工\""));
+  CHECK(Contains(row->data, "\"received\":{\"$date\":\"2026-12-01\"}"));
+  CHECK(Contains(row->data, "\"subject\":\"平台稳定性未达标\""));  // Kept as it was.
+  auto history = opened.value()->GetHistory(verifying);
+  REQUIRE(history.ok());
+  CHECK(Contains(history->back().input, "\"defaults\""));
+  CHECK(Contains(history->back().effects, "responsible = 李工"));
+  opened.value().reset();
+
+  // The hash chain holds, and the moved cases go on under version 2.
+  Run audit = RunZgtflow({"audit", "verify", "--db", db});
+  INFO(audit.out << audit.err);
+  CHECK(audit.status == 0);
+  LocalRuntime on_v2(db, flows);
+  CHECK(on_v2.Send(verifying, "accept", "management_unit") == "[\"closed\"]");
+}
+
 }  // namespace
 }  // namespace zgtflow::testing

@@ -138,6 +138,59 @@ TEST_CASE("a required field added by the new version refuses the move", "[runtim
   REQUIRE(plan->refusal);
   CHECK(plan->refusal->code == "missing-field");
   CHECK(plan->refusal->field == "reviewer");
+
+  // A default that does not fit the field's type, or names no field, refuses too.
+  plan = PlanCaseMigration(*rt.store, *v1, *v3, id, {}, "", rt.clock.NowMs(), &rt.calendar,
+                           {{"reviewer", model::Value::Number(3)}});
+  REQUIRE(plan.ok());
+  REQUIRE(plan->refusal);
+  CHECK(plan->refusal->code == "bad-type");
+  plan = PlanCaseMigration(*rt.store, *v1, *v3, id, {}, "", rt.clock.NowMs(), &rt.calendar,
+                           {{"reviewer", model::Value::Text("王工")},
+                            {"nobody", model::Value::Text("x")}});
+  REQUIRE(plan.ok());
+  REQUIRE(plan->refusal);
+  CHECK(plan->refusal->code == "unknown-field");
+  CHECK(plan->refusal->field == "nobody");
+}
+
+TEST_CASE("a migration's defaults fill the fields a case lacks, and replay with it",
+          "[runtime]") {
+  testing::Runtime rt;
+  auto v1 = rt.registry.Newest("rectification").value();
+  std::string id = CreateCase(rt);
+  std::string text = Replaced(ShippedRectification(), "    findings           text      \"问题描述\"\n",
+                              "    findings           text      \"问题描述\"\n"
+                              "    reviewer           text      \"复核人\"  required\n");
+  auto v3 = DeployText(rt, text);
+  // "subject" has a value already: its default is not used.
+  const model::Object defaults = {{"reviewer", model::Value::Text("王工")},
+                                  {"subject", model::Value::Text("不该覆盖")}};
+  Result<CaseMigration> plan = PlanCaseMigration(*rt.store, *v1, *v3, id, {}, "management_unit",
+                                                 rt.clock.NowMs(), &rt.calendar, defaults);
+  REQUIRE(plan.ok());
+  INFO((plan->refusal ? plan->refusal->message : ""));
+  REQUIRE(!plan->refusal);
+  CHECK(plan->defaulted == std::vector<std::string>{"reviewer"});
+  REQUIRE(CommitCaseMigration(*rt.store, *plan).ok());
+
+  auto row = rt.store->GetCase(id);
+  REQUIRE(row.ok());
+  Result<model::Object> data = ParseObject(row->data);
+  REQUIRE(data.ok());
+  CHECK(data->at("reviewer") == model::Value::Text("王工"));
+  CHECK(data->at("subject") == model::Value::Text("平台稳定性不达标"));
+
+  const model::Workflow* ended = nullptr;
+  auto lookup = [&](const std::string& version) -> const model::Workflow* {
+    auto found = rt.registry.Get("rectification", version);
+    return found.ok() ? found->get() : nullptr;
+  };
+  auto replayed = core::ReplayVersions(*v1, lookup, Entries(rt, id), &rt.calendar, &ended);
+  INFO(replayed.status().message());
+  REQUIRE(replayed.ok());
+  CHECK(EncodeCaseState(*replayed) == row->snapshot);
+  CHECK(ended == v3.get());
 }
 
 // Two cases on v1 (one waiting, one in verifying) migrated to v2 with
