@@ -2,10 +2,11 @@
 // [--map OLD=NEW …] [--default FIELD=VALUE …] [--case ID …] [--dry-run]`:
 // moves the running cases of one version to another with an explicit state
 // map, giving fields a case has no value for (a new required field) the
-// defaults named (engine/core/migration.h says what is checked). Every case is planned first; when any cannot move,
-// nothing is written. Then each case is one revision-checked transaction
-// with a hash-chained history entry recording the migration. Exit 0 done
-// (or a dry run that could be done), 1 refused, 2 bad arguments or store.
+// defaults named (engine/core/migration.h says what is checked). Every case
+// is planned first; when any cannot move, nothing is written. Then each case
+// is one revision-checked transaction with a hash-chained history entry
+// recording the migration. Exit 0 done (or a dry run that could be done),
+// 1 refused, 2 bad arguments or store.
 #include <algorithm>
 #include <chrono>
 #include <iostream>

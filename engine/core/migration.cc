@@ -285,7 +285,8 @@ StepResult Migrate(const Workflow& from, const Workflow& to, const CaseState& st
     text += old_name == new_name ? "; " + old_name : "; " + old_name + " -> " + new_name;
   }
   for (const std::string& name : defaulted) {
-    text += "; " + name + " = " + next.data[static_cast<size_t>(to.FindField(name))].ToDisplayString();
+    const Value& given = next.data[static_cast<size_t>(to.FindField(name))];
+    text += "; " + name + " = " + given.ToDisplayString();
   }
   Effect record;
   record.kind = EffectKind::kRecord;

@@ -62,7 +62,9 @@ Result<CaseMigration> PlanCaseMigration(store::Store& store, const model::Workfl
     const int old_index = from.FindField(name);
     const bool had_value = old_index >= 0 && static_cast<size_t>(old_index) < state->data.size() &&
                            !state->data[old_index].is_null();
-    if (defaults.count(name) && !had_value && !next.data[i].is_null()) out.defaulted.push_back(name);
+    if (defaults.count(name) && !had_value && !next.data[i].is_null()) {
+      out.defaulted.push_back(name);
+    }
   }
   out.effects = result.effects;
 

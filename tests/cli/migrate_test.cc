@@ -227,7 +227,8 @@ TEST_CASE("migrate --default gives a field the new version requires to the cases
   // Bad defaults are refused before any case is planned.
   Run unknown = migrate({"--default", "nobody=1"});
   CHECK(unknown.status == 2);
-  CHECK(Contains(unknown.err, "--default nobody=1: rectification@" + v2 + " has no field 'nobody'"));
+  CHECK(Contains(unknown.err,
+                 "--default nobody=1: rectification@" + v2 + " has no field 'nobody'"));
   Run bad_date = migrate({"--default", "responsible=李工", "--default", "received=yesterday"});
   CHECK(bad_date.status == 2);
   CHECK(Contains(bad_date.err, "--default received=yesterday: field 'received':"));
