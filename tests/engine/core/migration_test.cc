@@ -90,5 +90,30 @@ TEST_CASE("a map that breaks the parallel regions is refused and changes nothing
   CHECK(refused.rejection->code == "bad-structure");
 }
 
+TEST_CASE("a migration input carries its defaults, and one without them reads back none",
+          "[core]") {
+  calendar::Calendar calendar = testing::ProjectCalendar();
+  Started c = StartSupervision(&calendar);
+  const model::Object defaults = {{"supervised_year", model::Value::Number(2027)}};
+  Result<MigrationSpec> spec =
+      ReadMigration(MigrationInput(*c.workflow, *c.workflow, {}, "management_unit", defaults));
+  REQUIRE(spec.ok());
+  CHECK(spec->defaults == defaults);
+  Input plain = MigrationInput(*c.workflow, *c.workflow, {}, "management_unit");
+  CHECK(plain.payload.count("defaults") == 0);  // As every entry written before defaults.
+  spec = ReadMigration(plain);
+  REQUIRE(spec.ok());
+  CHECK(spec->defaults.empty());
+  plain.payload["defaults"] = model::Value::Text("x");
+  CHECK(!ReadMigration(plain).ok());
+
+  // A value the case has is kept: the default only fills what is missing.
+  StepResult moved = Migrate(*c.workflow, *c.workflow, c.state, {}, c.clock, defaults);
+  INFO((moved.rejection ? moved.rejection->message : ""));
+  REQUIRE(!moved.rejection);
+  CHECK(moved.next.data == c.state.data);
+  CHECK(moved.effects.back().text.find("supervised_year =") == std::string::npos);
+}
+
 }  // namespace
 }  // namespace zgtflow::core
