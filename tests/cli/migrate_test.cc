@@ -85,21 +85,30 @@ class LocalRuntime {
   std::unique_ptr<runtime::CaseRunner> runner_;
 };
 
-TEST_CASE("migrate moves running cases with a checked state map, all or nothing", "[cli]") {
+// A store on a temporary folder holding version 1 of the shipped
+// rectification, with one case waiting in rectifying and one in verifying.
+struct OnVersion1 {
   TempDir dir;
   std::string flows = dir.File("workflows");
-  CopyWorkflows(flows, {"roles", "rectification"});
   std::string db = "sqlite:" + dir.File("z.db");
+  std::string waiting;
+  std::string verifying;
+  std::string v1;  // Their version.
 
-  // Version 1: one case waiting in rectifying, one in verifying.
-  std::string waiting, verifying;
-  {
-    LocalRuntime v1(db, flows);
-    waiting = v1.Create();
-    verifying = v1.Create();
-    CHECK(v1.Send(verifying, "submit", "project_company") == "[\"verifying\"]");
+  OnVersion1() {
+    CopyWorkflows(flows, {"roles", "rectification"});
+    LocalRuntime runtime(db, flows);
+    waiting = runtime.Create();
+    verifying = runtime.Create();
+    CHECK(runtime.Send(verifying, "submit", "project_company") == "[\"verifying\"]");
+    v1 = Read(db, waiting).version;
   }
-  const std::string v1 = Read(db, waiting).version;
+};
+
+TEST_CASE("migrate moves running cases with a checked state map, all or nothing", "[cli]") {
+  const OnVersion1 c;
+  const std::string &flows = c.flows, &db = c.db, &v1 = c.v1;
+  const std::string &waiting = c.waiting, &verifying = c.verifying;
 
   // Version 2 renames verifying to reviewing.
   std::string text = ReadText(flows + "/rectification.flow");
@@ -180,18 +189,9 @@ TEST_CASE("migrate moves running cases with a checked state map, all or nothing"
 
 TEST_CASE("migrate --default gives a field the new version requires to the cases without one",
           "[cli]") {
-  TempDir dir;
-  std::string flows = dir.File("workflows");
-  CopyWorkflows(flows, {"roles", "rectification"});
-  std::string db = "sqlite:" + dir.File("z.db");
-  std::string waiting, verifying;
-  {
-    LocalRuntime v1(db, flows);
-    waiting = v1.Create();
-    verifying = v1.Create();
-    CHECK(v1.Send(verifying, "submit", "project_company") == "[\"verifying\"]");
-  }
-  const std::string v1 = Read(db, waiting).version;
+  const OnVersion1 c;
+  const std::string &flows = c.flows, &db = c.db, &v1 = c.v1;
+  const std::string &waiting = c.waiting, &verifying = c.verifying;
 
   // Version 2: a revised measure names who is responsible, and when the
   // notice was received, for every rectification.

@@ -39,6 +39,13 @@ std::string RenamedRectification() {
   return Replaced(ShippedRectification(), "verifying", "reviewing");
 }
 
+// Version 3: a new required field, `reviewer`, that running cases lack.
+std::string ReviewerRequiredRectification() {
+  return Replaced(ShippedRectification(), "    findings           text      \"问题描述\"\n",
+                  "    findings           text      \"问题描述\"\n"
+                  "    reviewer           text      \"复核人\"  required\n");
+}
+
 std::shared_ptr<const model::Workflow> DeployText(testing::Runtime& rt, const std::string& text) {
   dsl::CompileResult compiled = testing::CompileShipped("rectification.flow", text);
   REQUIRE(rt.registry.Deploy(compiled, rt.clock.NowMs()).ok());
@@ -79,6 +86,22 @@ std::vector<core::HistoryEntry> Entries(testing::Runtime& rt, const std::string&
     entries.push_back(std::move(entry));
   }
   return entries;
+}
+
+// Replays case `id`'s whole history from `v1` across the stored versions and
+// checks it reproduces `snapshot` and ends on `last`.
+void CheckReplay(testing::Runtime& rt, const model::Workflow& v1, const std::string& id,
+                 const std::string& snapshot, const model::Workflow* last) {
+  const model::Workflow* ended = nullptr;
+  auto lookup = [&](const std::string& version) -> const model::Workflow* {
+    auto found = rt.registry.Get("rectification", version);
+    return found.ok() ? found->get() : nullptr;
+  };
+  auto replayed = core::ReplayVersions(v1, lookup, Entries(rt, id), &rt.calendar, &ended);
+  INFO(replayed.status().message());
+  REQUIRE(replayed.ok());
+  CHECK(EncodeCaseState(*replayed) == snapshot);
+  CHECK(ended == last);
 }
 
 std::vector<int64_t> DueTimes(testing::Runtime& rt, const std::string& id) {
@@ -127,10 +150,7 @@ TEST_CASE("a required field added by the new version refuses the move", "[runtim
   testing::Runtime rt;
   auto v1 = rt.registry.Newest("rectification").value();
   std::string id = CreateCase(rt);
-  std::string text = Replaced(ShippedRectification(), "    findings           text      \"问题描述\"\n",
-                              "    findings           text      \"问题描述\"\n"
-                              "    reviewer           text      \"复核人\"  required\n");
-  auto v3 = DeployText(rt, text);
+  auto v3 = DeployText(rt, ReviewerRequiredRectification());
   REQUIRE(v3->FindField("reviewer") >= 0);
   Result<CaseMigration> plan = PlanCaseMigration(*rt.store, *v1, *v3, id, {}, "",
                                                  rt.clock.NowMs(), &rt.calendar);
@@ -159,10 +179,7 @@ TEST_CASE("a migration's defaults fill the fields a case lacks, and replay with 
   testing::Runtime rt;
   auto v1 = rt.registry.Newest("rectification").value();
   std::string id = CreateCase(rt);
-  std::string text = Replaced(ShippedRectification(), "    findings           text      \"问题描述\"\n",
-                              "    findings           text      \"问题描述\"\n"
-                              "    reviewer           text      \"复核人\"  required\n");
-  auto v3 = DeployText(rt, text);
+  auto v3 = DeployText(rt, ReviewerRequiredRectification());
   // "subject" has a value already: its default is not used.
   const model::Object defaults = {{"reviewer", model::Value::Text("王工")},
                                   {"subject", model::Value::Text("不该覆盖")}};
@@ -181,16 +198,7 @@ TEST_CASE("a migration's defaults fill the fields a case lacks, and replay with 
   CHECK(data->at("reviewer") == model::Value::Text("王工"));
   CHECK(data->at("subject") == model::Value::Text("平台稳定性不达标"));
 
-  const model::Workflow* ended = nullptr;
-  auto lookup = [&](const std::string& version) -> const model::Workflow* {
-    auto found = rt.registry.Get("rectification", version);
-    return found.ok() ? found->get() : nullptr;
-  };
-  auto replayed = core::ReplayVersions(*v1, lookup, Entries(rt, id), &rt.calendar, &ended);
-  INFO(replayed.status().message());
-  REQUIRE(replayed.ok());
-  CHECK(EncodeCaseState(*replayed) == row->snapshot);
-  CHECK(ended == v3.get());
+  CheckReplay(rt, *v1, id, row->snapshot, v3.get());
 }
 
 // Two cases on v1 (one waiting, one in verifying) migrated to v2 with
@@ -239,16 +247,7 @@ void MigrateAndCheck(testing::Runtime& rt) {
     CHECK(VerifyChain(id, *history, stored->revision).ok());
 
     // Replay across the versions reproduces the stored state.
-    const model::Workflow* ended = nullptr;
-    auto lookup = [&](const std::string& version) -> const model::Workflow* {
-      auto found = rt.registry.Get("rectification", version);
-      return found.ok() ? found->get() : nullptr;
-    };
-    auto replayed = core::ReplayVersions(*v1, lookup, Entries(rt, id), &rt.calendar, &ended);
-    INFO(replayed.status().message());
-    REQUIRE(replayed.ok());
-    CHECK(EncodeCaseState(*replayed) == stored->snapshot);
-    CHECK(ended == v2.get());
+    CheckReplay(rt, *v1, id, stored->snapshot, v2.get());
     // Plain Replay (one version) refuses the migration entry.
     CHECK(!core::Replay(*v1, Entries(rt, id), &rt.calendar).ok());
   }
