@@ -103,6 +103,18 @@ struct OnVersion1 {
     CHECK(runtime.Send(verifying, "submit", "project_company") == "[\"verifying\"]");
     v1 = Read(db, waiting).version;
   }
+
+  // Writes `text` as the rectification and deploys it with `zgtflow deploy`;
+  // returns the new version.
+  std::string DeployVersion(const std::string& text) const {
+    WriteText(flows + "/rectification.flow", text);
+    Run deploy = RunZgtflow({"deploy", "--db", db, "--workflows", flows});
+    INFO(deploy.out << deploy.err);
+    REQUIRE(deploy.status == 0);
+    const size_t at = deploy.out.find("new        rectification@");
+    REQUIRE(at != std::string::npos);
+    return deploy.out.substr(at + 25, 16);
+  }
 };
 
 TEST_CASE("migrate moves running cases with a checked state map, all or nothing", "[cli]") {
@@ -115,13 +127,7 @@ TEST_CASE("migrate moves running cases with a checked state map, all or nothing"
   for (size_t at = text.find("verifying"); at != std::string::npos; at = text.find("verifying")) {
     text.replace(at, 9, "reviewing");
   }
-  WriteText(flows + "/rectification.flow", text);
-  Run deploy = RunZgtflow({"deploy", "--db", db, "--workflows", flows});
-  INFO(deploy.out << deploy.err);
-  REQUIRE(deploy.status == 0);
-  const size_t at = deploy.out.find("new        rectification@");
-  REQUIRE(at != std::string::npos);
-  const std::string v2 = deploy.out.substr(at + 25, 16);
+  const std::string v2 = c.DeployVersion(text);
   REQUIRE(v2 != v1);
 
   Run diff = RunZgtflow({"diff", "rectification@" + v1, "rectification@" + v2.substr(0, 8),
@@ -202,13 +208,7 @@ TEST_CASE("migrate --default gives a field the new version requires to the cases
   text.insert(at + subject_line.size(),
               "    responsible        text      \"整改责任人\"    required\n"
               "    received           date      \"收到通知日期\"  required\n");
-  WriteText(flows + "/rectification.flow", text);
-  Run deploy = RunZgtflow({"deploy", "--db", db, "--workflows", flows});
-  INFO(deploy.out << deploy.err);
-  REQUIRE(deploy.status == 0);
-  const size_t new_at = deploy.out.find("new        rectification@");
-  REQUIRE(new_at != std::string::npos);
-  const std::string v2 = deploy.out.substr(new_at + 25, 16);
+  const std::string v2 = c.DeployVersion(text);
 
   auto migrate = [&](std::vector<std::string> more) {
     std::vector<std::string> args = {"migrate", "--db", db, "--workflow", "rectification",
